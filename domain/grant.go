@@ -1,0 +1,161 @@
+package domain
+
+import "time"
+
+// Service is a DSMF e-service a grant can name (§4.2).
+type Service string
+
+// The four DSMF e-services.
+const (
+	ServiceCertificate         Service = "ssc-certificate"      // this service
+	ServiceInsuredRegistration Service = "insured-registration" // Sığortaolunanların onlayn uçotu
+	ServiceDeathNotice         Service = "death-notice"         // Sığortaolunanın ölümünə dair məlumatın qəbulu
+	ServiceOnlineReports       Service = "online-reports"       // Hesabatların onlayn qəbulu
+)
+
+// Services lists the e-services in the portal's order.
+var Services = []Service{ServiceCertificate, ServiceInsuredRegistration, ServiceDeathNotice, ServiceOnlineReports}
+
+// Method is how a signer signs.
+type Method string
+
+// Signature methods.
+const (
+	MethodCard     Method = "esign-card" // RYTN e-imza kartı
+	MethodAsan     Method = "asan-imza"  // Asan imza
+	MethodPassword Method = "password"   // portal username and password: never accepted here
+)
+
+// Grantee is the signature a grant is given to.
+type Grantee struct {
+	Method     Method
+	CardNumber string // with MethodCard
+	Phone      string // with MethodAsan
+	FIN        string
+}
+
+// NewGrantee checks a grantee: its FIN and the card number or phone its method needs.
+func NewGrantee(method Method, card, phone, fin string) (Grantee, error) {
+	if err := ValidateFIN(fin); err != nil {
+		return Grantee{}, err
+	}
+	switch method {
+	case MethodCard:
+		if card == "" {
+			return Grantee{}, ErrGranteeIncomplete
+		}
+		if err := ValidateCardNumber(card); err != nil {
+			return Grantee{}, err
+		}
+		return Grantee{Method: method, CardNumber: card, FIN: fin}, nil
+	case MethodAsan:
+		if phone == "" {
+			return Grantee{}, ErrGranteeIncomplete
+		}
+		if err := ValidatePhone(phone); err != nil {
+			return Grantee{}, err
+		}
+		return Grantee{Method: method, Phone: phone, FIN: fin}, nil
+	}
+	return Grantee{}, ErrInvalidOption.With("grantee.method")
+}
+
+// Signs reports whether a signer with this method, card or phone and FIN is
+// the grantee: card number + FIN, or mobile number + FIN.
+func (g Grantee) Signs(method Method, card, phone, fin string) bool {
+	if g.FIN != fin || g.Method != method {
+		return false
+	}
+	if method == MethodCard {
+		return g.CardNumber == card
+	}
+	return g.Phone == phone
+}
+
+// Grant is an authority grant (səlahiyyət) from an insurer's stamp holder.
+type Grant struct {
+	ID          string
+	InsurerVOEN string
+	Service     Service
+	Grantee     Grantee
+	// Limited grants hold from Start to End inclusive; unlimited ones have neither.
+	Limited    bool
+	Start, End Date
+	CreatedAt  time.Time
+	Revoked    bool
+	RevokedAt  time.Time
+}
+
+// GrantRequest is what the owner asks for.
+type GrantRequest struct {
+	ID          string
+	InsurerVOEN string
+	Service     Service
+	Grantee     Grantee
+	Limited     bool
+	Start, End  string
+}
+
+// NewGrant checks a request against the rules of §4.2. existing are the
+// insurer's grants, used to refuse a duplicate; ownerFIN is the granting
+// stamp holder's FIN.
+func NewGrant(req GrantRequest, ownerFIN string, existing []Grant, now time.Time) (Grant, error) {
+	if !knownService(req.Service) {
+		return Grant{}, ErrUnknownServiceName
+	}
+	if req.Grantee.FIN == ownerFIN {
+		return Grant{}, ErrGrantSelf
+	}
+	g := Grant{ID: req.ID, InsurerVOEN: req.InsurerVOEN, Service: req.Service, Grantee: req.Grantee,
+		Limited: req.Limited, CreatedAt: now}
+	if req.Limited {
+		start, err1 := ParseDate(req.Start)
+		end, err2 := ParseDate(req.End)
+		if err1 != nil || err2 != nil || end < start {
+			return Grant{}, ErrGrantPeriod
+		}
+		if end < DateOf(now) {
+			return Grant{}, ErrGrantPeriodPast
+		}
+		g.Start, g.End = start, end
+	} else if req.Start != "" || req.End != "" {
+		return Grant{}, ErrGrantPeriod.With("an unlimited grant has no dates")
+	}
+	for _, other := range existing {
+		if !other.Revoked && other.Service == g.Service && other.Grantee == g.Grantee {
+			return Grant{}, ErrGrantDuplicate.With("grant %s", other.ID)
+		}
+	}
+	return g, nil
+}
+
+// InForce reports why a grant does not let its grantee act on a day, or nil.
+func (g Grant) InForce(today Date) error {
+	switch {
+	case g.Revoked:
+		return ErrGrantRevoked
+	case g.Limited && today < g.Start:
+		return ErrGrantNotStarted
+	case g.Limited && today > g.End:
+		return ErrGrantEnded
+	}
+	return nil
+}
+
+// Revoke ends the grant.
+func (g Grant) Revoke(now time.Time) (Grant, error) {
+	if g.Revoked {
+		return g, ErrGrantNotFound
+	}
+	g.Revoked, g.RevokedAt = true, now
+	return g, nil
+}
+
+func knownService(s Service) bool {
+	for _, k := range Services {
+		if k == s {
+			return true
+		}
+	}
+	return false
+}
