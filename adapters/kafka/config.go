@@ -1,0 +1,45 @@
+// Package kafka connects the adapter to Kafka: sarama configuration, the
+// CloudEvents marshaler for watermill-kafka, topic creation, the event-log
+// reader that rebuilds state, and an embedded broker for development.
+package kafka
+
+import (
+	"time"
+
+	"github.com/IBM/sarama"
+)
+
+// Config says how to reach the brokers.
+type Config struct {
+	Brokers  []string
+	ClientID string
+}
+
+// SaramaConfig returns the client configuration every part of the adapter
+// starts from. Records are keyed by VÖEN and partitioned with murmur2, the
+// Java client's default, so that the portal's and the back office's
+// producers put an insurer on the same partition as the adapter does.
+func (c Config) SaramaConfig() *sarama.Config {
+	sc := sarama.NewConfig()
+	sc.ClientID = c.ClientID
+	if sc.ClientID == "" {
+		sc.ClientID = "dsmf-ssc-adapter"
+	}
+	sc.Version = sarama.V2_1_0_0
+	sc.Metadata.Retry.Backoff = 250 * time.Millisecond
+	sc.Producer.Partitioner = sarama.NewMurmur2Partitioner
+	// Durability: every write waits for all in-sync replicas, and the
+	// idempotent producer keeps retries from writing a record twice.
+	sc.Producer.RequiredAcks = sarama.WaitForAll
+	sc.Producer.Idempotent = true
+	sc.Net.MaxOpenRequests = 1
+	sc.Producer.Retry.Max = 10
+	sc.Producer.Retry.Backoff = 100 * time.Millisecond
+	sc.Producer.Return.Successes = true
+	sc.Producer.Return.Errors = true
+	sc.Consumer.Return.Errors = true
+	sc.Consumer.Offsets.Initial = sarama.OffsetOldest
+	sc.Consumer.Fetch.Default = 4 << 20
+	sc.Consumer.MaxWaitTime = 100 * time.Millisecond
+	return sc
+}

@@ -1,0 +1,212 @@
+package kafka
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/IBM/sarama"
+)
+
+// ApplyFunc folds a batch of records into state. It is called from one
+// goroutine, in each partition's order. It must not fail on a bad record
+// (skip and count it); an error stops the reader.
+type ApplyFunc func(batch []*sarama.ConsumerMessage) error
+
+// LogReader reads whole topics, every partition from the oldest offset, and
+// folds them into state: the event log and the reference topics. Every
+// instance reads all partitions, so its state is complete whatever command
+// partitions it owns.
+type LogReader struct {
+	client sarama.Client
+	topics []string
+	apply  ApplyFunc
+
+	records atomic.Int64
+
+	mu      sync.Mutex
+	next    map[topicPartition]int64 // next offset to apply
+	changed chan struct{}            // closed and replaced on progress
+}
+
+type topicPartition struct {
+	topic     string
+	partition int32
+}
+
+// NewLogReader prepares a reader of topics.
+func NewLogReader(client sarama.Client, topics []string, apply ApplyFunc) *LogReader {
+	return &LogReader{client: client, topics: topics, apply: apply,
+		next: map[topicPartition]int64{}, changed: make(chan struct{})}
+}
+
+// Records counts the records applied so far.
+func (r *LogReader) Records() int64 { return r.records.Load() }
+
+// Run reads until ctx ends or applying fails.
+func (r *LogReader) Run(ctx context.Context) error {
+	consumer, err := sarama.NewConsumerFromClient(r.client)
+	if err != nil {
+		return fmt.Errorf("log reader: %w", err)
+	}
+	defer consumer.Close()
+
+	in := make(chan *sarama.ConsumerMessage, 8192)
+	errs := make(chan error, 1)
+	var wg sync.WaitGroup
+	for _, topic := range r.topics {
+		parts, err := r.client.Partitions(topic)
+		if err != nil {
+			return fmt.Errorf("log reader: partitions of %s: %w", topic, err)
+		}
+		for _, p := range parts {
+			pc, err := consumer.ConsumePartition(topic, p, sarama.OffsetOldest)
+			if err != nil {
+				return fmt.Errorf("log reader: consume %s/%d: %w", topic, p, err)
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer pc.AsyncClose()
+				for {
+					select {
+					case <-ctx.Done():
+						return
+					case m, ok := <-pc.Messages():
+						if !ok {
+							return
+						}
+						select {
+						case in <- m:
+						case <-ctx.Done():
+							return
+						}
+					case e, ok := <-pc.Errors():
+						if ok && e != nil {
+							select {
+							case errs <- fmt.Errorf("log reader: %s/%d: %w", topic, p, e.Err):
+							default:
+							}
+						}
+					}
+				}
+			}()
+		}
+	}
+	defer wg.Wait()
+
+	batch := make([]*sarama.ConsumerMessage, 0, 1024)
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case err := <-errs:
+			// Consumer errors are retried by sarama; report and go on.
+			_ = err
+		case m := <-in:
+			batch = append(batch[:0], m)
+		drain:
+			for len(batch) < cap(batch) {
+				select {
+				case m := <-in:
+					batch = append(batch, m)
+				default:
+					break drain
+				}
+			}
+			if err := r.apply(batch); err != nil {
+				return fmt.Errorf("log reader: apply: %w", err)
+			}
+			r.advance(batch)
+		}
+	}
+}
+
+func (r *LogReader) advance(batch []*sarama.ConsumerMessage) {
+	r.records.Add(int64(len(batch)))
+	r.mu.Lock()
+	for _, m := range batch {
+		tp := topicPartition{m.Topic, m.Partition}
+		if m.Offset+1 > r.next[tp] {
+			r.next[tp] = m.Offset + 1
+		}
+	}
+	close(r.changed)
+	r.changed = make(chan struct{})
+	r.mu.Unlock()
+}
+
+// EndOffsets returns the current end offset (high-water mark) of every
+// partition of topics.
+func (r *LogReader) EndOffsets(topics []string) (map[topicPartition]int64, error) {
+	ends := map[topicPartition]int64{}
+	for _, topic := range topics {
+		parts, err := r.client.Partitions(topic)
+		if err != nil {
+			return nil, fmt.Errorf("partitions of %s: %w", topic, err)
+		}
+		for _, p := range parts {
+			end, err := r.client.GetOffset(topic, p, sarama.OffsetNewest)
+			if err != nil {
+				return nil, fmt.Errorf("end offset of %s/%d: %w", topic, p, err)
+			}
+			oldest, err := r.client.GetOffset(topic, p, sarama.OffsetOldest)
+			if err != nil {
+				return nil, fmt.Errorf("start offset of %s/%d: %w", topic, p, err)
+			}
+			if end > oldest {
+				ends[topicPartition{topic, p}] = end
+			}
+		}
+	}
+	return ends, nil
+}
+
+// Behind counts the records between what is applied and ends.
+func (r *LogReader) Behind(ends map[topicPartition]int64) int64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var n int64
+	for tp, end := range ends {
+		if d := end - r.next[tp]; d > 0 {
+			n += d
+		}
+	}
+	return n
+}
+
+// CatchUp waits until every record written to topics before the call is
+// applied: the barrier before the adapter reports ready, and before it
+// decides commands of a newly assigned partition.
+func (r *LogReader) CatchUp(ctx context.Context, topics []string) error {
+	ends, err := r.EndOffsets(topics)
+	if err != nil {
+		return err
+	}
+	return r.WaitFor(ctx, ends)
+}
+
+// WaitFor waits until the reader has applied up to ends.
+func (r *LogReader) WaitFor(ctx context.Context, ends map[topicPartition]int64) error {
+	for {
+		r.mu.Lock()
+		done := true
+		for tp, end := range ends {
+			if r.next[tp] < end {
+				done = false
+				break
+			}
+		}
+		changed := r.changed
+		r.mu.Unlock()
+		if done {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-changed:
+		}
+	}
+}
