@@ -1,0 +1,410 @@
+package contracts_test
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
+
+	"github.com/dsmf/ssc-adapter/contracts"
+)
+
+// These tests keep ../docker-compose.yml and ../Dockerfile in step with the
+// topic contract in topics.go: the compose stack must create exactly the
+// topics contracts.Topics(contracts.DefaultPartitions) lists, and the adapter
+// must reach Kafka on the broker's internal listener.
+
+const (
+	composePath    = "../docker-compose.yml"
+	dockerfilePath = "../Dockerfile"
+
+	kafkaService   = "kafka"
+	initService    = "kafka-init"
+	adapterService = "adapter"
+)
+
+type composeFile struct {
+	Services map[string]composeService `yaml:"services"`
+	Volumes  map[string]any            `yaml:"volumes"`
+}
+
+// composeService holds the fields the tests read. Compose allows several
+// shapes for most of them (string or list, map or list), so they stay untyped
+// and the helpers below normalise them.
+type composeService struct {
+	Image       string `yaml:"image"`
+	Hostname    string `yaml:"hostname"`
+	Build       any    `yaml:"build"`
+	Entrypoint  any    `yaml:"entrypoint"`
+	Command     any    `yaml:"command"`
+	Environment any    `yaml:"environment"`
+	Ports       []any  `yaml:"ports"`
+	Volumes     []any  `yaml:"volumes"`
+	DependsOn   any    `yaml:"depends_on"`
+	Healthcheck any    `yaml:"healthcheck"`
+}
+
+func loadCompose(t *testing.T) composeFile {
+	t.Helper()
+	raw, err := os.ReadFile(composePath)
+	require.NoError(t, err, "read %s", composePath)
+	var doc map[string]any
+	require.NoError(t, yaml.Unmarshal(raw, &doc), "%s is not valid YAML", composePath)
+	_, hasVersion := doc["version"]
+	assert.False(t, hasVersion, "the Compose Specification has no top-level version key")
+	var cf composeFile
+	require.NoError(t, yaml.Unmarshal(raw, &cf), "%s does not have the shape of a compose file", composePath)
+	for _, name := range []string{kafkaService, initService, adapterService} {
+		require.Contains(t, cf.Services, name, "%s must define service %q", composePath, name)
+	}
+	return cf
+}
+
+// env returns a service's environment whether it is written as a map or as a
+// list of KEY=VALUE strings.
+func env(t *testing.T, svc composeService) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	switch e := svc.Environment.(type) {
+	case nil:
+	case map[string]any:
+		for k, v := range e {
+			if v == nil {
+				out[k] = ""
+			} else {
+				out[k] = fmt.Sprint(v)
+			}
+		}
+	case []any:
+		for _, item := range e {
+			k, v, _ := strings.Cut(fmt.Sprint(item), "=")
+			out[k] = v
+		}
+	default:
+		t.Fatalf("environment has unexpected type %T", e)
+	}
+	return out
+}
+
+// strs flattens a string-or-list field (entrypoint, command) into its parts.
+func strs(v any) []string {
+	switch x := v.(type) {
+	case nil:
+		return nil
+	case string:
+		return []string{x}
+	case []any:
+		out := make([]string, 0, len(x))
+		for _, item := range x {
+			out = append(out, fmt.Sprint(item))
+		}
+		return out
+	default:
+		return []string{fmt.Sprint(x)}
+	}
+}
+
+// dependsOn returns the condition of each dependency; the short list syntax
+// has no condition, which Compose treats as service_started.
+func dependsOn(svc composeService) map[string]string {
+	out := map[string]string{}
+	switch d := svc.DependsOn.(type) {
+	case []any:
+		for _, item := range d {
+			out[fmt.Sprint(item)] = "service_started"
+		}
+	case map[string]any:
+		for name, spec := range d {
+			cond := "service_started"
+			if m, ok := spec.(map[string]any); ok {
+				if c, ok := m["condition"]; ok {
+					cond = fmt.Sprint(c)
+				}
+			}
+			out[name] = cond
+		}
+	}
+	return out
+}
+
+// joinContinuations turns backslash-newline continuations into spaces so a
+// shell (or Dockerfile) instruction spread over several lines is one line.
+var continuation = regexp.MustCompile(`\\[ \t]*\r?\n`)
+
+func joinContinuations(s string) string { return continuation.ReplaceAllString(s, " ") }
+
+// kafkaTopicsCall matches one kafka-topics.sh invocation up to the end of its
+// shell command (newline, ';', '&' or '|').
+var kafkaTopicsCall = regexp.MustCompile(`\S*kafka-topics(?:\.sh)?[ \t][^\n;&|]*`)
+
+type topicsCall struct {
+	create  bool
+	flags   map[string][]string // --flag -> values, in order
+	command string
+}
+
+func parseTopicsCalls(script string) []topicsCall {
+	var calls []topicsCall
+	for _, cmd := range kafkaTopicsCall.FindAllString(joinContinuations(script), -1) {
+		call := topicsCall{flags: map[string][]string{}, command: strings.TrimSpace(cmd)}
+		fields := strings.Fields(cmd)[1:]
+		for i := 0; i < len(fields); i++ {
+			f := strings.Trim(fields[i], `"'`)
+			if !strings.HasPrefix(f, "--") {
+				continue
+			}
+			if name, val, ok := strings.Cut(f, "="); ok {
+				call.flags[name] = append(call.flags[name], strings.Trim(val, `"'`))
+				continue
+			}
+			if f == "--create" {
+				call.create = true
+				continue
+			}
+			if i+1 < len(fields) && !strings.HasPrefix(fields[i+1], "--") {
+				call.flags[f] = append(call.flags[f], strings.Trim(fields[i+1], `"'`))
+				i++
+			} else {
+				call.flags[f] = append(call.flags[f], "")
+			}
+		}
+		calls = append(calls, call)
+	}
+	return calls
+}
+
+func (c topicsCall) one(t *testing.T, flag string) string {
+	t.Helper()
+	v := c.flags[flag]
+	if !assert.Len(t, v, 1, "%s must be given once in: %s", flag, c.command) {
+		return ""
+	}
+	return v[0]
+}
+
+func (c topicsCall) configs(t *testing.T) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, kv := range c.flags["--config"] {
+		k, v, ok := strings.Cut(kv, "=")
+		if assert.True(t, ok, "--config %q is not key=value in: %s", kv, c.command) {
+			assert.NotContains(t, out, k, "--config %s given twice in: %s", k, c.command)
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// internalListener returns host:port of the listener brokers talk to each
+// other on, as advertised: the address other containers must use.
+func internalListener(t *testing.T, cf composeFile) string {
+	t.Helper()
+	kenv := env(t, cf.Services[kafkaService])
+	name := kenv["KAFKA_INTER_BROKER_LISTENER_NAME"]
+	if name == "" {
+		name = "PLAINTEXT" // Kafka's default
+	}
+	advertised := kenv["KAFKA_ADVERTISED_LISTENERS"]
+	require.NotEmpty(t, advertised, "kafka must set KAFKA_ADVERTISED_LISTENERS")
+	for _, l := range strings.Split(advertised, ",") {
+		n, addr, ok := strings.Cut(strings.TrimSpace(l), "://")
+		if ok && n == name {
+			return addr
+		}
+	}
+	t.Fatalf("KAFKA_ADVERTISED_LISTENERS %q has no %s listener", advertised, name)
+	return ""
+}
+
+func TestComposeServices(t *testing.T) {
+	cf := loadCompose(t)
+
+	kafka := cf.Services[kafkaService]
+	assert.True(t, strings.HasPrefix(kafka.Image, "apache/kafka:"), "kafka runs the official apache/kafka image, got %q", kafka.Image)
+	assert.NotNil(t, kafka.Healthcheck, "kafka needs a healthcheck for depends_on: service_healthy")
+
+	initSvc := cf.Services[initService]
+	assert.Equal(t, kafka.Image, initSvc.Image, "kafka-init must use the broker's image (same kafka-topics.sh)")
+	assert.Equal(t, "service_healthy", dependsOn(initSvc)[kafkaService], "kafka-init must wait for a healthy kafka")
+
+	adapter := cf.Services[adapterService]
+	assert.Equal(t, "service_completed_successfully", dependsOn(adapter)[initService],
+		"the adapter must start only after the topics exist")
+	switch b := adapter.Build.(type) {
+	case string:
+		assert.Equal(t, ".", b, "adapter is built from the repository root")
+	case map[string]any:
+		assert.Equal(t, ".", fmt.Sprint(b["context"]), "adapter is built from the repository root")
+		if df, ok := b["dockerfile"]; ok {
+			assert.Equal(t, "Dockerfile", fmt.Sprint(df))
+		}
+	default:
+		t.Errorf("adapter must have build: . (got %T)", b)
+	}
+}
+
+func TestComposeKafkaListeners(t *testing.T) {
+	cf := loadCompose(t)
+	kenv := env(t, cf.Services[kafkaService])
+
+	assert.Equal(t, "false", kenv["KAFKA_AUTO_CREATE_TOPICS_ENABLE"],
+		"topics come from kafka-init only; auto-creation would hide a topic-name drift")
+
+	protocols := map[string]bool{}
+	for _, p := range strings.Split(kenv["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"], ",") {
+		name, _, ok := strings.Cut(strings.TrimSpace(p), ":")
+		if ok {
+			protocols[name] = true
+		}
+	}
+	for _, key := range []string{"KAFKA_LISTENERS", "KAFKA_ADVERTISED_LISTENERS"} {
+		require.NotEmpty(t, kenv[key], "kafka must set %s", key)
+		for _, l := range strings.Split(kenv[key], ",") {
+			name, _, _ := strings.Cut(strings.TrimSpace(l), "://")
+			assert.True(t, protocols[name], "%s listener %s is missing from KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", key, name)
+		}
+	}
+	for _, key := range []string{"KAFKA_CONTROLLER_LISTENER_NAMES", "KAFKA_INTER_BROKER_LISTENER_NAME"} {
+		assert.True(t, protocols[kenv[key]], "%s %q is missing from KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", key, kenv[key])
+	}
+}
+
+func TestComposeCreatesContractTopics(t *testing.T) {
+	cf := loadCompose(t)
+	initSvc := cf.Services[initService]
+	script := strings.Join(append(strs(initSvc.Entrypoint), strs(initSvc.Command)...), "\n")
+	broker := internalListener(t, cf)
+
+	want := map[string]contracts.TopicSpec{}
+	for _, spec := range contracts.Topics(contracts.DefaultPartitions) {
+		want[spec.Name] = spec
+	}
+
+	created := map[string]bool{}
+	for _, call := range parseTopicsCalls(script) {
+		if !call.create {
+			continue
+		}
+		topic := call.one(t, "--topic")
+		t.Run(topic, func(t *testing.T) {
+			assert.False(t, created[topic], "topic created twice")
+			created[topic] = true
+			spec, known := want[topic]
+			if !assert.True(t, known, "kafka-init creates %q, which contracts.Topics does not list", topic) {
+				return
+			}
+			assert.Contains(t, call.flags, "--if-not-exists", "re-running kafka-init must not fail")
+			assert.Equal(t, broker, call.one(t, "--bootstrap-server"), "kafka-init must use kafka's internal listener")
+			assert.Equal(t, strconv.Itoa(int(spec.Partitions)), call.one(t, "--partitions"), "partitions")
+			assert.Equal(t, "1", call.one(t, "--replication-factor"), "replication factor of a single broker")
+			cfg := call.configs(t)
+			assert.Equal(t, spec.CleanupPolicy, cfg["cleanup.policy"], "cleanup.policy")
+			assert.Equal(t, strconv.FormatInt(spec.RetentionMs, 10), cfg["retention.ms"], "retention.ms")
+		})
+	}
+	for name := range want {
+		assert.True(t, created[name], "kafka-init does not create %s", name)
+	}
+}
+
+func TestComposeAdapterEnvironment(t *testing.T) {
+	cf := loadCompose(t)
+	adapter := cf.Services[adapterService]
+	aenv := env(t, adapter)
+
+	broker := internalListener(t, cf)
+	assert.Equal(t, broker, aenv["DSMF_BROKERS"], "DSMF_BROKERS must be kafka's internal listener")
+	host, _, err := net.SplitHostPort(broker)
+	require.NoError(t, err, "internal listener %q", broker)
+	kafka := cf.Services[kafkaService]
+	assert.Contains(t, []string{kafkaService, kafka.Hostname}, host,
+		"the internal listener must name the kafka service, which other containers resolve")
+
+	assert.Equal(t, "false", aenv["DSMF_CREATE_TOPICS"], "kafka-init owns topic creation")
+	assert.Equal(t, strconv.Itoa(contracts.DefaultPartitions), aenv["DSMF_PARTITIONS"],
+		"DSMF_PARTITIONS must match the partitions kafka-init creates")
+	assert.NotEmpty(t, aenv["DSMF_CONSUMER_GROUP"], "DSMF_CONSUMER_GROUP")
+
+	// The HTTP ops port the adapter listens on is the one published.
+	_, httpPort, err := net.SplitHostPort(aenv["DSMF_HTTP_ADDR"])
+	require.NoError(t, err, "DSMF_HTTP_ADDR %q", aenv["DSMF_HTTP_ADDR"])
+	var published []string
+	for _, p := range adapter.Ports {
+		switch x := p.(type) {
+		case map[string]any:
+			published = append(published, fmt.Sprint(x["target"]))
+		default:
+			s := strings.TrimSuffix(fmt.Sprint(x), "/tcp")
+			published = append(published, s[strings.LastIndex(s, ":")+1:])
+		}
+	}
+	assert.Contains(t, published, httpPort, "the adapter's HTTP port must be published")
+}
+
+// dockerInstructions returns the Dockerfile's instructions, one per element,
+// with comments dropped and continuation lines joined.
+func dockerInstructions(t *testing.T) []string {
+	t.Helper()
+	raw, err := os.ReadFile(dockerfilePath)
+	require.NoError(t, err, "read %s", dockerfilePath)
+	var kept []string
+	for _, line := range strings.Split(string(raw), "\n") {
+		if !strings.HasPrefix(strings.TrimSpace(line), "#") {
+			kept = append(kept, line)
+		}
+	}
+	var out []string
+	for _, line := range strings.Split(joinContinuations(strings.Join(kept, "\n")), "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+var (
+	goBuild   = regexp.MustCompile(`\bgo build\b.*\s-o[ =](\S+).*\s(\./cmd/dsmf-adapter)/?(?:\s|$)`)
+	copyFrom  = regexp.MustCompile(`^COPY\s+--from=\S+\s+(\S+)\s+(\S+)$`)
+	entryExec = regexp.MustCompile(`^ENTRYPOINT\s+\[\s*"([^"]+)"`)
+)
+
+func TestComposeDockerfileBuildsAdapter(t *testing.T) {
+	ins := dockerInstructions(t)
+
+	var built, copied, entry string
+	var froms []string
+	exposes := false
+	for _, in := range ins {
+		upper := strings.ToUpper(in)
+		switch {
+		case strings.HasPrefix(upper, "FROM "):
+			froms = append(froms, in)
+		case strings.HasPrefix(upper, "RUN ") && goBuild.MatchString(in):
+			built = goBuild.FindStringSubmatch(in)[1]
+			assert.Contains(t, in, "CGO_ENABLED=0", "the binary must be static for the runtime image")
+		case copyFrom.MatchString(in):
+			if m := copyFrom.FindStringSubmatch(in); built != "" && m[1] == built {
+				copied = m[2]
+			}
+		case entryExec.MatchString(in):
+			entry = entryExec.FindStringSubmatch(in)[1]
+		case strings.HasPrefix(upper, "EXPOSE "):
+			exposes = exposes || strings.Contains(" "+in+" ", " 8080 ") || strings.Contains(in, " 8080/tcp")
+		}
+	}
+	require.NotEmpty(t, built, "the Dockerfile must RUN go build -o <path> ./cmd/dsmf-adapter")
+	assert.GreaterOrEqual(t, len(froms), 2, "the Dockerfile must be multi-stage")
+	if len(froms) > 0 {
+		assert.Contains(t, froms[0], "golang:", "the build stage runs on the golang image")
+	}
+	require.NotEmpty(t, copied, "the runtime stage must COPY --from the build stage the binary built at %s", built)
+	assert.Equal(t, copied, entry, "ENTRYPOINT must run the copied binary")
+	assert.True(t, exposes, "the Dockerfile must EXPOSE the HTTP ops port 8080")
+}
