@@ -1,0 +1,225 @@
+package store
+
+import (
+	"fmt"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/go-memdb"
+
+	"github.com/dsmf/ssc-adapter/contracts"
+	"github.com/dsmf/ssc-adapter/domain"
+)
+
+// Store is the adapter's state. Writes come only from Apply (the fold of the
+// log), so every instance that has read the same records holds the same state.
+type Store struct {
+	db *memdb.MemDB
+
+	mu      sync.Mutex
+	waiters map[string][]chan Result // by command id
+	// lastSeen holds session activity from queries, which are not logged.
+	lastSeen map[string]time.Time
+
+	stats Stats
+}
+
+// Stats counts what the fold did.
+type Stats struct {
+	Applied, Duplicates, Conflicts, Undecodable, References int64
+}
+
+// New returns an empty store.
+func New() (*Store, error) {
+	db, err := memdb.NewMemDB(Schema())
+	if err != nil {
+		return nil, fmt.Errorf("memdb schema: %w", err)
+	}
+	return &Store{db: db, waiters: map[string][]chan Result{}, lastSeen: map[string]time.Time{}}, nil
+}
+
+// Stats returns the fold's counters.
+func (s *Store) Stats() Stats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.stats
+}
+
+// View is a consistent read-only snapshot.
+type View struct {
+	txn   *memdb.Txn
+	store *Store
+}
+
+// View opens a snapshot; it needs no closing.
+func (s *Store) View() View { return View{txn: s.db.Txn(false), store: s} }
+
+func first[T any](txn *memdb.Txn, table, index string, args ...any) (T, bool) {
+	var zero T
+	raw, err := txn.First(table, index, args...)
+	if err != nil || raw == nil {
+		return zero, false
+	}
+	return *(raw.(*T)), true
+}
+
+func all[T any](txn *memdb.Txn, table, index string, args ...any) []T {
+	it, err := txn.Get(table, index, args...)
+	if err != nil {
+		return nil
+	}
+	var out []T
+	for raw := it.Next(); raw != nil; raw = it.Next() {
+		out = append(out, *(raw.(*T)))
+	}
+	return out
+}
+
+// Insurer returns a registered insurer.
+func (v View) Insurer(voen string) (contracts.Insurer, bool) {
+	return first[contracts.Insurer](v.txn, tInsurers, "id", voen)
+}
+
+// InsuredPerson returns the insurance record of an SSN.
+func (v View) InsuredPerson(ssn string) (contracts.InsuredPerson, bool) {
+	return first[contracts.InsuredPerson](v.txn, tInsured, "id", ssn)
+}
+
+// Document returns the identity document of a FIN.
+func (v View) Document(fin string) (contracts.IdentityDocument, bool) {
+	return first[contracts.IdentityDocument](v.txn, tDocuments, "id", fin)
+}
+
+// CertificateStatus is a person's certificate status: the register's, unless
+// an application issued a new certificate after the register's record.
+func (v View) CertificateStatus(p contracts.InsuredPerson) domain.CertificateStatus {
+	if c, ok := first[CertificateChange](v.txn, tCertificates, "id", p.SSN); ok && c.At.After(p.UpdatedAt) {
+		return domain.CertificateReplaced
+	}
+	return domain.CertificateStatus(p.CertificateStatus)
+}
+
+// Session returns a session with its latest activity.
+func (v View) Session(id string) (domain.Session, bool) {
+	s, ok := first[domain.Session](v.txn, tSessions, "id", id)
+	if ok {
+		v.store.mu.Lock()
+		if t, seen := v.store.lastSeen[id]; seen && t.After(s.LastActive) {
+			s.LastActive = t
+		}
+		v.store.mu.Unlock()
+	}
+	return s, ok
+}
+
+// Grant returns a grant, revoked or not.
+func (v View) Grant(id string) (domain.Grant, bool) {
+	return first[domain.Grant](v.txn, tGrants, "id", id)
+}
+
+// Grants returns an insurer's grants, oldest first, revoked ones included.
+func (v View) Grants(voen string) []domain.Grant {
+	gs := all[domain.Grant](v.txn, tGrants, "insurer", voen)
+	sort.Slice(gs, func(i, j int) bool {
+		if !gs[i].CreatedAt.Equal(gs[j].CreatedAt) {
+			return gs[i].CreatedAt.Before(gs[j].CreatedAt)
+		}
+		return gs[i].ID < gs[j].ID
+	})
+	return gs
+}
+
+// Application returns an application.
+func (v View) Application(id string) (domain.Application, bool) {
+	r, ok := first[applicationRow](v.txn, tApplications, "id", id)
+	return r.App, ok
+}
+
+// Applications returns an insurer's applications.
+func (v View) Applications(voen string) []domain.Application {
+	return apps(all[applicationRow](v.txn, tApplications, "insurer", voen))
+}
+
+// ApplicationsOf returns every application for a person, any insurer.
+func (v View) ApplicationsOf(ssn string) []domain.Application {
+	return apps(all[applicationRow](v.txn, tApplications, "ssn", ssn))
+}
+
+func apps(rows []applicationRow) []domain.Application {
+	out := make([]domain.Application, len(rows))
+	for i, r := range rows {
+		out[i] = r.App
+	}
+	return out
+}
+
+// Outcome returns the recorded decision on a command.
+func (v View) Outcome(commandID string) (Outcome, bool) {
+	return first[Outcome](v.txn, tOutcomes, "id", commandID)
+}
+
+// Stream returns an insurer's position in the log.
+func (v View) Stream(voen string) Stream {
+	s, ok := first[Stream](v.txn, tStreams, "id", voen)
+	if !ok {
+		return Stream{VOEN: voen}
+	}
+	return s
+}
+
+// Touch records a session's activity that left no event (a query).
+func (s *Store) Touch(sessionID string, at time.Time) {
+	s.mu.Lock()
+	if at.After(s.lastSeen[sessionID]) {
+		s.lastSeen[sessionID] = at
+	}
+	s.mu.Unlock()
+}
+
+// Result tells a waiting handler what became of its event.
+type Result struct {
+	// Outcome is the decision recorded for the command; it may come from
+	// another instance's event for the same command.
+	Outcome Outcome
+	// Conflict is set when the event lost a race (its Seq was taken): decide again.
+	Conflict bool
+}
+
+// Await returns a channel that receives the fate of the next event folded
+// for a command. Call it before publishing the event; call Forget when done.
+func (s *Store) Await(commandID string) <-chan Result {
+	ch := make(chan Result, 1)
+	s.mu.Lock()
+	s.waiters[commandID] = append(s.waiters[commandID], ch)
+	s.mu.Unlock()
+	return ch
+}
+
+// Forget drops a waiter that no longer listens.
+func (s *Store) Forget(commandID string, ch <-chan Result) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ws := s.waiters[commandID]
+	for i, w := range ws {
+		if w == ch {
+			ws = append(ws[:i], ws[i+1:]...)
+			break
+		}
+	}
+	if len(ws) == 0 {
+		delete(s.waiters, commandID)
+	} else {
+		s.waiters[commandID] = ws
+	}
+}
+
+func (s *Store) notify(commandID string, r Result) {
+	s.mu.Lock()
+	ws := s.waiters[commandID]
+	delete(s.waiters, commandID)
+	s.mu.Unlock()
+	for _, w := range ws {
+		w <- r
+	}
+}
