@@ -1,0 +1,95 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/dsmf/ssc-adapter/adapters/store"
+	"github.com/dsmf/ssc-adapter/contracts"
+	"github.com/dsmf/ssc-adapter/domain"
+)
+
+// decideFunc decides a state-changing command on a snapshot. It returns the
+// event to record, or a *domain.Error to record as a refusal.
+type decideFunc func(v store.View, meta contracts.EventMeta) (eventType string, event any, err error)
+
+// maxAttempts bounds how often a command is decided again after losing a
+// race for the insurer's next Seq (only during a partition handover).
+const maxAttempts = 5
+
+// change records the decision on a state-changing command on the event log
+// and waits until the log has folded it, so the answer always reflects what
+// the log says, whoever wrote it. A command that already has an outcome is
+// not decided again: its recorded outcome is answered once more.
+func (h *Handler) change(ctx context.Context, c command, decide decideFunc) (store.Outcome, error) {
+	for attempt := 0; attempt < maxAttempts; attempt++ {
+		v := h.state.View()
+		if o, ok := v.Outcome(c.id); ok {
+			return o, nil
+		}
+		meta := contracts.EventMeta{CommandID: c.id, InsurerVOEN: c.insurerVOEN,
+			Seq: v.Stream(c.insurerVOEN).Seq + 1, At: c.now}
+		typ, ev, err := decide(v, meta)
+		if err != nil {
+			de, ok := domain.AsError(err)
+			if !ok {
+				return store.Outcome{}, err
+			}
+			typ, ev = contracts.TypeCommandRejected, contracts.CommandRejected{EventMeta: meta,
+				CommandType: c.typ, SessionID: c.sessionID, Code: de.Code, Detail: de.Detail}
+		}
+		env, err := contracts.NewEnvelope(eventID(c.id, meta.Seq), contracts.SourceAdapter, typ, c.insurerVOEN, c.now, ev)
+		if err != nil {
+			return store.Outcome{}, err
+		}
+		env.Subject = c.insurerVOEN
+		wait := h.state.Await(c.id)
+		if err := h.out.Publish(ctx, contracts.TopicEvents, FromEnvelope(env)); err != nil {
+			h.state.Forget(c.id, wait)
+			return store.Outcome{}, fmt.Errorf("write event: %w", err)
+		}
+		select {
+		case r := <-wait:
+			if !r.Conflict {
+				return r.Outcome, nil
+			}
+			h.log.Info("decision lost a race; deciding again", "type", c.typ, "command_id", c.id, "attempt", attempt+1)
+		case <-time.After(h.cfg.DecisionTimeout):
+			h.state.Forget(c.id, wait)
+			return store.Outcome{}, fmt.Errorf("event for command %s not seen on the log within %s", c.id, h.cfg.DecisionTimeout)
+		case <-ctx.Done():
+			h.state.Forget(c.id, wait)
+			return store.Outcome{}, ctx.Err()
+		}
+	}
+	return store.Outcome{}, fmt.Errorf("command %s lost %d races in a row", c.id, maxAttempts)
+}
+
+// refused turns a refusal outcome into its domain error.
+func refused(o store.Outcome) *domain.Error {
+	for _, e := range domain.Codes() {
+		if e.Code == o.Code {
+			return &domain.Error{Code: e.Code, AZ: e.AZ, EN: e.EN, Detail: o.Detail}
+		}
+	}
+	return &domain.Error{Code: o.Code, AZ: o.Code, EN: o.Code, Detail: o.Detail}
+}
+
+// answer replies to a state-changing command from its outcome.
+func (h *Handler) answer(c command, o store.Outcome, ok func(ctx context.Context, v store.View) (string, any, error)) replyFunc {
+	return func(ctx context.Context) (string, error) {
+		if !o.Accepted() {
+			de := refused(o)
+			return de.Code, h.replyError(ctx, c.id, c.typ, c.insurerVOEN, de)
+		}
+		typ, data, err := ok(ctx, h.state.View())
+		if err != nil {
+			if de, isDomain := domain.AsError(err); isDomain {
+				return de.Code, h.replyError(ctx, c.id, c.typ, c.insurerVOEN, de)
+			}
+			return "", err
+		}
+		return "ok", h.reply(ctx, c.id, c.insurerVOEN, typ, data)
+	}
+}

@@ -1,0 +1,163 @@
+package handlers
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/dsmf/ssc-adapter/adapters/store"
+	"github.com/dsmf/ssc-adapter/contracts"
+	"github.com/dsmf/ssc-adapter/domain"
+)
+
+// Config holds the handlers' settings.
+type Config struct {
+	// SessionIdle closes a session after this long without a command.
+	SessionIdle time.Duration
+	// DecisionTimeout bounds the wait for a written event to come back
+	// through the log; past it the command is retried by redelivery.
+	DecisionTimeout time.Duration
+	// Now is the clock; tests set it.
+	Now func() time.Time
+}
+
+// Handler decides commands.
+type Handler struct {
+	cfg      Config
+	state    *store.Store
+	out      Publisher
+	notices  NoticeRenderer
+	observer Observer
+	log      *slog.Logger
+}
+
+// New builds a handler. observer and log may be nil.
+func New(cfg Config, state *store.Store, out Publisher, notices NoticeRenderer, observer Observer, log *slog.Logger) *Handler {
+	if cfg.SessionIdle == 0 {
+		cfg.SessionIdle = 30 * time.Minute
+	}
+	if cfg.DecisionTimeout == 0 {
+		cfg.DecisionTimeout = 15 * time.Second
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if observer == nil {
+		observer = nopObserver{}
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Handler{cfg: cfg, state: state, out: out, notices: notices, observer: observer, log: log}
+}
+
+// ErrTransient marks a failure worth retrying (the broker, a timeout): the
+// message is redelivered, and the outcomes memory makes the retry safe.
+var ErrTransient = errors.New("transient failure")
+
+// command is a decoded command with what every handler needs.
+type command struct {
+	env         contracts.Envelope
+	id          string
+	typ         string
+	insurerVOEN string
+	sessionID   string
+	now         time.Time
+}
+
+// Handle decides one consumed record. It returns an error only for a
+// transient failure; everything else is answered, dead-lettered, or both.
+func (h *Handler) Handle(ctx context.Context, in Inbound) error {
+	start := time.Now()
+	typ, outcome, err := h.handle(ctx, in)
+	if err != nil {
+		outcome = "retry"
+	}
+	h.observer.Handled(typ, outcome, time.Since(start))
+	return err
+}
+
+func (h *Handler) handle(ctx context.Context, in Inbound) (typ, outcome string, err error) {
+	cmd, refusal := h.intake(ctx, in)
+	if refusal != "" {
+		return "invalid", refusal, nil
+	}
+	typ = cmd.typ
+	var reply replyFunc
+	switch in.Topic {
+	case contracts.TopicBackOfficeCommands:
+		reply, err = h.decide(ctx, cmd)
+	default:
+		reply, err = h.portal(ctx, cmd)
+	}
+	if err != nil {
+		var de *domain.Error
+		if errors.As(err, &de) {
+			return typ, de.Code, h.replyError(ctx, cmd.id, cmd.typ, cmd.insurerVOEN, de)
+		}
+		h.log.Error("command failed", "type", typ, "command_id", cmd.id, "err", err)
+		return typ, "retry", fmt.Errorf("%w: %v", ErrTransient, err)
+	}
+	if reply == nil {
+		return typ, "ok", nil
+	}
+	code, err := reply(ctx)
+	if err != nil {
+		return typ, "retry", fmt.Errorf("%w: reply: %v", ErrTransient, err)
+	}
+	return typ, code, nil
+}
+
+// replyFunc sends a command's answer and says which outcome code it carried.
+type replyFunc func(ctx context.Context) (code string, err error)
+
+// portal routes a portal command.
+func (h *Handler) portal(ctx context.Context, c command) (replyFunc, error) {
+	switch c.typ {
+	case contracts.TypeLogin:
+		return h.login(ctx, c)
+	case contracts.TypeLogout:
+		return h.logout(ctx, c)
+	case contracts.TypeProfileGet:
+		return h.profile(ctx, c)
+	case contracts.TypeGrantCreate:
+		return h.grantCreate(ctx, c)
+	case contracts.TypeGrantList:
+		return h.grantList(ctx, c)
+	case contracts.TypeGrantRevoke:
+		return h.grantRevoke(ctx, c)
+	case contracts.TypePersonLookup:
+		return h.lookup(ctx, c)
+	case contracts.TypeDraftSave:
+		return h.save(ctx, c)
+	case contracts.TypeSubmit:
+		return h.submit(ctx, c)
+	case contracts.TypeDraftDelete:
+		return h.deleteDraft(ctx, c)
+	case contracts.TypeRegistrySearch:
+		return h.search(ctx, c)
+	case contracts.TypeApplicationGet:
+		return h.get(ctx, c)
+	case contracts.TypeNoticeGet:
+		return h.noticeGet(ctx, c)
+	}
+	return nil, domain.ErrUnknownType
+}
+
+// derivedID makes an id from a command id, so that a command decided twice
+// (after a crash) proposes the same ids.
+func derivedID(kind, commandID string) string {
+	return uuid.NewSHA1(uuid.NameSpaceURL, []byte("urn:dsmf:ssc:"+kind+":"+commandID)).String()
+}
+
+// eventID names the event a command causes.
+func eventID(commandID string, seq int64) string {
+	sum := sha256.Sum256([]byte(fmt.Sprintf("%s/%d", commandID, seq)))
+	return hex.EncodeToString(sum[:16])
+}

@@ -1,0 +1,124 @@
+package handlers
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/dsmf/ssc-adapter/contracts"
+	"github.com/dsmf/ssc-adapter/domain"
+)
+
+// Dead-letter headers. The reason names what is wrong (a header, a JSON
+// pointer, a schema keyword), never a value, so it carries no personal data.
+const (
+	HeaderDLQReason    = "dlq_reason"
+	HeaderDLQCode      = "dlq_code"
+	HeaderDLQTopic     = "dlq_source_topic"
+	HeaderDLQPartition = "dlq_source_partition"
+	HeaderDLQOffset    = "dlq_source_offset"
+)
+
+// commandTopics says which command types each command topic carries; the
+// portal cannot put a back-office decision on its own topic, nor the other
+// way round.
+var commandTopics = map[string]map[string]bool{
+	contracts.TopicPortalCommands:     portalTypes(),
+	contracts.TopicBackOfficeCommands: {contracts.TypeDecision: true},
+}
+
+func portalTypes() map[string]bool {
+	m := map[string]bool{}
+	for t := range contracts.ResultTypeOf {
+		m[t] = true
+	}
+	return m
+}
+
+// intake decodes and validates a record. A record that fails is sent to the
+// dead-letter topic, answered with an error when it can be correlated, and
+// reported by its code in refusal.
+func (h *Handler) intake(ctx context.Context, in Inbound) (command, string) {
+	env, err := contracts.DecodeEnvelope(in.Key, in.Headers, in.Value)
+	if err != nil {
+		return command{}, h.reject(ctx, in, idHeader(in.Headers), "", domain.ErrMalformed, err.Error())
+	}
+	if !commandTopics[in.Topic][env.Type] {
+		return command{}, h.reject(ctx, in, env.ID, env.Type, domain.ErrUnknownType, "type "+env.Type+" is not accepted on "+in.Topic)
+	}
+	if err := contracts.ValidatePayload(env.Type, env.Data); err != nil {
+		return command{}, h.reject(ctx, in, env.ID, env.Type, domain.ErrSchema, err.Error())
+	}
+	var head struct {
+		SessionID   string `json:"sessionId"`
+		InsurerVOEN string `json:"insurerVoen"`
+	}
+	if err := json.Unmarshal(env.Data, &head); err != nil {
+		return command{}, h.reject(ctx, in, env.ID, env.Type, domain.ErrSchema, "data is not a JSON object")
+	}
+	if env.Key != head.InsurerVOEN {
+		// Keyed wrongly, the command may be on another insurer's partition,
+		// out of order with that insurer's other commands.
+		err := h.replyError(ctx, env.ID, env.Type, head.InsurerVOEN, domain.ErrKeyMismatch)
+		if err != nil {
+			h.log.Error("reply failed", "err", err)
+		}
+		return command{}, domain.ErrKeyMismatch.Code
+	}
+	return command{env: env, id: env.ID, typ: env.Type, insurerVOEN: head.InsurerVOEN,
+		sessionID: head.SessionID, now: h.cfg.Now().UTC()}, ""
+}
+
+// reject dead-letters a record and answers it when it has an id.
+func (h *Handler) reject(ctx context.Context, in Inbound, id, typ string, code *domain.Error, reason string) string {
+	headers := append([]contracts.Header(nil), in.Headers...)
+	headers = append(headers,
+		contracts.Header{Key: HeaderDLQReason, Value: []byte(reason)},
+		contracts.Header{Key: HeaderDLQCode, Value: []byte(code.Code)},
+		contracts.Header{Key: HeaderDLQTopic, Value: []byte(in.Topic)},
+		contracts.Header{Key: HeaderDLQPartition, Value: []byte(strconv.Itoa(int(in.Partition)))},
+		contracts.Header{Key: HeaderDLQOffset, Value: []byte(strconv.FormatInt(in.Offset, 10))},
+	)
+	if err := h.out.Publish(ctx, contracts.TopicDeadLetter, Outgoing{Key: string(in.Key), Headers: headers, Value: in.Value}); err != nil {
+		h.log.Error("dead-letter publish failed", "topic", in.Topic, "offset", in.Offset, "err", err)
+	}
+	h.log.Warn("message dead-lettered", "code", code.Code, "topic", in.Topic, "partition", in.Partition, "offset", in.Offset)
+	if id != "" && in.Topic == contracts.TopicPortalCommands {
+		if err := h.replyError(ctx, id, typ, string(in.Key), code.With("%s", reason)); err != nil {
+			h.log.Error("reply failed", "err", err)
+		}
+	}
+	return code.Code
+}
+
+func idHeader(headers []contracts.Header) string {
+	for _, hd := range headers {
+		if strings.EqualFold(hd.Key, contracts.HeaderPrefix+"id") {
+			return string(hd.Value)
+		}
+	}
+	return ""
+}
+
+// replyError answers a command with an error.
+func (h *Handler) replyError(ctx context.Context, commandID, commandType, key string, de *domain.Error) error {
+	return h.reply(ctx, commandID, key, contracts.TypeError, contracts.ErrorReply{
+		CommandID: commandID, CommandType: commandType, Code: de.Code,
+		Message: contracts.Message{AZ: de.AZ, EN: de.EN}, Detail: de.Detail,
+	})
+}
+
+// reply publishes an answer on the replies topic.
+func (h *Handler) reply(ctx context.Context, commandID, key, typ string, data any) error {
+	env, err := contracts.NewEnvelope(eventID(commandID, -1), contracts.SourceAdapter, typ, key, h.cfg.Now(), data)
+	if err != nil {
+		return err
+	}
+	env = env.WithExtension(contracts.ExtensionCorrelationID, commandID)
+	if err := h.out.Publish(ctx, contracts.TopicReplies, FromEnvelope(env)); err != nil {
+		return errors.Join(ErrTransient, err)
+	}
+	return nil
+}

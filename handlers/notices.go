@@ -1,0 +1,73 @@
+package handlers
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+
+	"github.com/dsmf/ssc-adapter/adapters/notice"
+	"github.com/dsmf/ssc-adapter/adapters/store"
+	"github.com/dsmf/ssc-adapter/contracts"
+	"github.com/dsmf/ssc-adapter/domain"
+)
+
+// Extensions on a notice record.
+const (
+	ExtensionApplicationID = "applicationid"
+	ExtensionNoticeVersion = "noticeversion"
+)
+
+// renderNotice makes the application's latest notice. It depends only on
+// the application and the insurer, so a repeat renders the same bytes.
+func (h *Handler) renderNotice(v store.View, a domain.Application) ([]byte, int, error) {
+	version := a.NoticeVersion()
+	if version == 0 {
+		return nil, 0, domain.ErrNoticeNotAvailable
+	}
+	ins, _ := v.Insurer(a.InsurerVOEN)
+	pdf, err := h.notices.Render(notice.Notice{Insurer: store.ProfileToWire(ins), App: store.ApplicationToWire(a),
+		Version: version, IssuedAt: a.UpdatedAt})
+	if err != nil {
+		return nil, 0, fmt.Errorf("render notice: %w", err)
+	}
+	return pdf, version, nil
+}
+
+// publishNotice puts the application's latest notice on the notices topic.
+// Its id is fixed by application and version, so a repeat is recognisable.
+func (h *Handler) publishNotice(ctx context.Context, v store.View, a domain.Application) error {
+	pdf, version, err := h.renderNotice(v, a)
+	if err != nil {
+		return err
+	}
+	env := contracts.Envelope{
+		ID: derivedID("notice", a.ID+"/"+strconv.Itoa(version)), Source: contracts.SourceAdapter,
+		Type: contracts.TypeNotice, Subject: a.Number, Time: a.UpdatedAt, Key: a.InsurerVOEN,
+		DataContentType: contracts.PDFContentType, Data: pdf,
+		Extensions: map[string]string{ExtensionApplicationID: a.ID, ExtensionNoticeVersion: strconv.Itoa(version)},
+	}
+	return h.out.Publish(ctx, contracts.TopicNotices, FromEnvelope(env))
+}
+
+func (h *Handler) noticeGet(_ context.Context, c command) (replyFunc, error) {
+	req, err := payload[contracts.NoticeGet](c)
+	if err != nil {
+		return nil, err
+	}
+	return h.query(c, domain.ActViewRegistry, func(v store.View, _ domain.Session) (string, any, error) {
+		a, err := ownApplication(v, c.insurerVOEN, req.ApplicationID)
+		if err != nil {
+			return "", nil, err
+		}
+		pdf, version, err := h.renderNotice(v, a)
+		if err != nil {
+			return "", nil, err
+		}
+		sum := sha256.Sum256(pdf)
+		return contracts.TypeNoticeGetResult, contracts.NoticeGetResult{CommandID: c.id, ApplicationID: a.ID,
+			NoticeVersion: version, Status: string(a.Status), ContentType: contracts.PDFContentType,
+			PDF: pdf, SHA256: hex.EncodeToString(sum[:])}, nil
+	})
+}

@@ -1,0 +1,54 @@
+// Package handlers decides the portal's and the back office's commands:
+// load state, let the domain decide, record the decision on the event log,
+// answer. It speaks the contract and knows nothing of sarama or watermill.
+package handlers
+
+import (
+	"context"
+	"time"
+
+	"github.com/dsmf/ssc-adapter/adapters/notice"
+	"github.com/dsmf/ssc-adapter/contracts"
+)
+
+// Inbound is a consumed Kafka record.
+type Inbound struct {
+	Topic     string
+	Partition int32
+	Offset    int64
+	Key       []byte
+	Headers   []contracts.Header
+	Value     []byte
+}
+
+// Outgoing is a record to produce.
+type Outgoing struct {
+	Key     string
+	Headers []contracts.Header
+	Value   []byte
+}
+
+// Publisher writes records and returns once the broker has them (acks=all).
+type Publisher interface {
+	Publish(ctx context.Context, topic string, records ...Outgoing) error
+}
+
+// NoticeRenderer makes a notice PDF.
+type NoticeRenderer interface {
+	Render(n notice.Notice) ([]byte, error)
+}
+
+// Observer is told how each message ended, for metrics. Labels are the
+// message type and an outcome code: never personal data.
+type Observer interface {
+	Handled(messageType, outcome string, took time.Duration)
+}
+
+// FromEnvelope makes an outgoing record in binary content mode.
+func FromEnvelope(e contracts.Envelope) Outgoing {
+	return Outgoing{Key: e.Key, Headers: e.BinaryHeaders(), Value: e.Data}
+}
+
+type nopObserver struct{}
+
+func (nopObserver) Handled(string, string, time.Duration) {}
