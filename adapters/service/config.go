@@ -1,0 +1,68 @@
+// Package service wires the adapter together: broker (given or embedded),
+// topics, state rebuilt from the log, the command router and the
+// operations endpoint.
+package service
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kfake"
+
+	"github.com/dsmf/ssc-adapter/contracts"
+)
+
+// Config is the service's configuration; cmd/dsmf-adapter fills it from
+// environment variables and flags.
+type Config struct {
+	// Brokers to use; empty starts the embedded broker.
+	Brokers []string
+	// EmbeddedAddr is where the embedded broker listens.
+	EmbeddedAddr string
+	// DataDir keeps the embedded broker's data; empty keeps it in memory.
+	DataDir string
+	// EmbeddedOptions adds kfake options (tests: SASL, ACLs, fast groups).
+	EmbeddedOptions []kfake.Opt
+	// HTTPAddr serves /healthz, /readyz and /metrics; empty disables it.
+	HTTPAddr string
+	// Partitions of the keyed topics when the adapter creates them.
+	Partitions int32
+	// ConsumerGroup shared by all instances.
+	ConsumerGroup string
+	// CreateTopics creates missing topics at start.
+	CreateTopics bool
+	// DemoData loads the demo reference data when the insurers topic is empty.
+	DemoData bool
+	// SessionIdle closes sessions after this long without a command.
+	SessionIdle time.Duration
+	// ShutdownTimeout bounds a graceful stop.
+	ShutdownTimeout time.Duration
+	// GroupSessionTimeout and GroupHeartbeat tune the consumer group; a
+	// short heartbeat makes rebalances quick.
+	GroupSessionTimeout time.Duration
+	GroupHeartbeat      time.Duration
+	// ClientID names this instance to the brokers.
+	ClientID string
+	// Logger receives the service's logs; nil uses slog.Default().
+	Logger *slog.Logger
+	// Now is the clock; nil uses time.Now.
+	Now func() time.Time
+}
+
+// Defaults returns the configuration of a laptop run.
+func Defaults() Config {
+	return Config{
+		EmbeddedAddr:        "127.0.0.1:9092",
+		DataDir:             "data/kafka",
+		HTTPAddr:            "127.0.0.1:8080",
+		Partitions:          contracts.DefaultPartitions,
+		ConsumerGroup:       "dsmf-ssc-adapter",
+		CreateTopics:        true,
+		DemoData:            true,
+		SessionIdle:         30 * time.Minute,
+		ShutdownTimeout:     30 * time.Second,
+		GroupSessionTimeout: 10 * time.Second,
+		GroupHeartbeat:      time.Second,
+		ClientID:            "dsmf-ssc-adapter",
+	}
+}

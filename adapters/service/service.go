@@ -1,0 +1,410 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/IBM/sarama"
+	"github.com/ThreeDotsLabs/watermill"
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
+	wmkafka "github.com/ThreeDotsLabs/watermill-kafka/v3/pkg/kafka"
+
+	"github.com/dsmf/ssc-adapter/adapters/kafka"
+	"github.com/dsmf/ssc-adapter/adapters/notice"
+	"github.com/dsmf/ssc-adapter/adapters/ops"
+	"github.com/dsmf/ssc-adapter/adapters/store"
+	"github.com/dsmf/ssc-adapter/contracts"
+	"github.com/dsmf/ssc-adapter/handlers"
+)
+
+// stateTopics are folded into state by every instance.
+var stateTopics = []string{contracts.TopicEvents, contracts.TopicInsurers,
+	contracts.TopicInsuredPersons, contracts.TopicIdentityDocuments}
+
+// commandTopics are consumed in the consumer group.
+var commandTopics = []string{contracts.TopicPortalCommands, contracts.TopicBackOfficeCommands}
+
+// Service is a running adapter.
+type Service struct {
+	cfg      Config
+	log      *slog.Logger
+	embedded *kafka.Embedded
+	brokers  []string
+	client   sarama.Client
+	State    *store.Store
+	reader   *kafka.LogReader
+	Metrics  *ops.Metrics
+	ready    *ops.Readiness
+	http     *ops.Server
+	pub      *wmkafka.Publisher
+	readyCh  chan struct{}
+}
+
+// New connects to the brokers (starting the embedded one if none are
+// given), creates the topics and prepares state. Run starts the work.
+func New(cfg Config) (*Service, error) {
+	def := Defaults()
+	if cfg.Partitions == 0 {
+		cfg.Partitions = def.Partitions
+	}
+	if cfg.ConsumerGroup == "" {
+		cfg.ConsumerGroup = def.ConsumerGroup
+	}
+	if cfg.ShutdownTimeout == 0 {
+		cfg.ShutdownTimeout = def.ShutdownTimeout
+	}
+	if cfg.GroupSessionTimeout == 0 {
+		cfg.GroupSessionTimeout = def.GroupSessionTimeout
+	}
+	if cfg.GroupHeartbeat == 0 {
+		cfg.GroupHeartbeat = def.GroupHeartbeat
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	s := &Service{cfg: cfg, log: log, brokers: cfg.Brokers, Metrics: ops.NewMetrics(),
+		ready: ops.NewReadiness("starting"), readyCh: make(chan struct{})}
+	ok := false
+	defer func() {
+		if !ok {
+			s.closeAll()
+		}
+	}()
+
+	if len(s.brokers) == 0 {
+		e, err := kafka.StartEmbedded(kafka.EmbeddedOptions{Addr: cfg.EmbeddedAddr, DataDir: cfg.DataDir, Extra: cfg.EmbeddedOptions})
+		if err != nil {
+			return nil, err
+		}
+		s.embedded, s.brokers = e, e.Addrs()
+		log.Info("embedded Kafka-protocol broker started", "addr", s.brokers[0], "data_dir", cfg.DataDir,
+			"try", "kcat -b "+s.brokers[0]+" -L")
+		cfg.CreateTopics = true
+	}
+	kc := kafka.Config{Brokers: s.brokers, ClientID: cfg.ClientID}
+	client, err := sarama.NewClient(s.brokers, kc.SaramaConfig())
+	if err != nil {
+		return nil, fmt.Errorf("connect to Kafka at %v: %w", s.brokers, err)
+	}
+	s.client = client
+	if cfg.CreateTopics {
+		admin, err := sarama.NewClusterAdminFromClient(client)
+		if err != nil {
+			return nil, fmt.Errorf("kafka admin: %w", err)
+		}
+		if err := kafka.EnsureTopics(admin, contracts.Topics(cfg.Partitions)); err != nil {
+			return nil, err
+		}
+		if err := client.RefreshMetadata(); err != nil {
+			return nil, fmt.Errorf("refresh metadata: %w", err)
+		}
+	}
+
+	s.pub, err = wmkafka.NewPublisher(wmkafka.PublisherConfig{Brokers: s.brokers,
+		Marshaler: kafka.CloudEventsMarshaler{}, OverwriteSaramaConfig: kc.SaramaConfig()}, s.wmLogger())
+	if err != nil {
+		return nil, fmt.Errorf("kafka publisher: %w", err)
+	}
+	if s.State, err = store.New(); err != nil {
+		return nil, err
+	}
+	s.reader = kafka.NewLogReader(client, stateTopics, s.fold)
+	if s.http, err = s.listenOps(); err != nil {
+		return nil, err
+	}
+	ok = true
+	return s, nil
+}
+
+func (s *Service) listenOps() (*ops.Server, error) {
+	if s.cfg.HTTPAddr == "" {
+		return nil, nil
+	}
+	srv, err := ops.Listen(s.cfg.HTTPAddr, s.ready, s.Metrics)
+	if err != nil {
+		return nil, err
+	}
+	s.log.Info("operations endpoint", "addr", "http://"+srv.Addr(), "paths", "/healthz /readyz /metrics")
+	return srv, nil
+}
+
+func (s *Service) wmLogger() watermill.LoggerAdapter {
+	return watermill.NewSlogLoggerWithLevelMapping(s.log, map[slog.Level]slog.Level{
+		slog.LevelInfo: slog.LevelDebug,
+	})
+}
+
+// Brokers are the brokers in use (the embedded one's address when embedded).
+func (s *Service) Brokers() []string { return s.brokers }
+
+// HTTPAddr is the operations endpoint's address, or "".
+func (s *Service) HTTPAddr() string {
+	if s.http == nil {
+		return ""
+	}
+	return s.http.Addr()
+}
+
+// Ready is closed once state is rebuilt and commands are being consumed.
+func (s *Service) Ready() <-chan struct{} { return s.readyCh }
+
+// Embedded is the embedded broker, or nil.
+func (s *Service) Embedded() *kafka.Embedded { return s.embedded }
+
+// fold hands a batch from the log reader to the store.
+func (s *Service) fold(batch []*sarama.ConsumerMessage) error {
+	recs := make([]store.Record, len(batch))
+	for i, m := range batch {
+		r := store.Record{Topic: m.Topic, Key: m.Key, Value: m.Value, Headers: make([]contracts.Header, 0, len(m.Headers))}
+		for _, h := range m.Headers {
+			r.Headers = append(r.Headers, contracts.Header{Key: string(h.Key), Value: h.Value})
+		}
+		recs[i] = r
+	}
+	s.State.Apply(recs)
+	s.Metrics.Folded(len(batch))
+	return nil
+}
+
+// Run rebuilds state, then handles commands until ctx ends, then stops
+// within the shutdown timeout.
+func (s *Service) Run(ctx context.Context) error {
+	defer s.closeAll()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	if s.cfg.DemoData {
+		if err := s.loadDemo(ctx); err != nil {
+			return err
+		}
+	}
+	var wg sync.WaitGroup
+	readerErr := make(chan error, 1)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		readerErr <- s.reader.Run(ctx)
+	}()
+	defer wg.Wait()
+
+	s.ready.NotReady("rebuilding state from the event log")
+	if err := s.rebuild(ctx); err != nil {
+		return err
+	}
+
+	notices, err := notice.NewRenderer()
+	if err != nil {
+		return fmt.Errorf("notice renderer: %w", err)
+	}
+	h := handlers.New(handlers.Config{SessionIdle: s.cfg.SessionIdle, Now: s.cfg.Now}, s.State,
+		publisher{s.pub}, notices, s.Metrics, s.log)
+	router, err := s.router(h)
+	if err != nil {
+		return err
+	}
+	routerDone := make(chan error, 1)
+	go func() { routerDone <- router.Run(context.Background()) }()
+	select {
+	case <-router.Running():
+	case err := <-routerDone:
+		return fmt.Errorf("command router: %w", err)
+	}
+	s.ready.Ready()
+	close(s.readyCh)
+	s.log.Info("ready: consuming commands", "topics", commandTopics, "group", s.cfg.ConsumerGroup)
+	go s.watchLag(ctx)
+
+	select {
+	case <-ctx.Done():
+	case err := <-readerErr:
+		if err != nil {
+			s.log.Error("event log reader stopped", "err", err)
+		}
+	case err := <-routerDone:
+		if err != nil {
+			s.log.Error("command router stopped", "err", err)
+		}
+	}
+	s.ready.NotReady("shutting down")
+	s.log.Info("shutting down", "deadline", s.cfg.ShutdownTimeout)
+	closed := make(chan error, 1)
+	go func() { closed <- router.Close() }()
+	select {
+	case err := <-closed:
+		if err != nil {
+			s.log.Warn("router close", "err", err)
+		}
+	case <-time.After(s.cfg.ShutdownTimeout):
+		s.log.Warn("shutdown deadline passed; abandoning in-flight commands (they are redelivered and deduplicated)")
+	}
+	cancel()
+	return nil
+}
+
+// rebuild folds every state topic up to the end offsets seen now, logging
+// progress so a long rebuild is visibly moving.
+func (s *Service) rebuild(ctx context.Context) error {
+	start := time.Now()
+	ends, err := s.reader.EndOffsets(stateTopics)
+	if err != nil {
+		return fmt.Errorf("rebuild: %w", err)
+	}
+	total := s.reader.Behind(ends)
+	s.log.Info("rebuilding state", "records", total)
+	done := make(chan error, 1)
+	go func() { done <- s.reader.WaitFor(ctx, ends) }()
+	tick := time.NewTicker(2 * time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case err := <-done:
+			if err != nil {
+				return fmt.Errorf("rebuild: %w", err)
+			}
+			took := time.Since(start)
+			n := s.reader.Records()
+			s.log.Info("state rebuilt", "records", n, "seconds", took.Seconds(),
+				"records_per_second", int64(float64(n)/max(took.Seconds(), 1e-9)))
+			return nil
+		case <-tick.C:
+			n := s.reader.Records()
+			s.log.Info("rebuilding state", "records", n, "of", total,
+				"records_per_second", int64(float64(n)/time.Since(start).Seconds()))
+		}
+	}
+}
+
+// router builds the watermill router that consumes both command topics in
+// the consumer group.
+func (s *Service) router(h *handlers.Handler) (*message.Router, error) {
+	kc := kafka.Config{Brokers: s.brokers, ClientID: s.cfg.ClientID}
+	sc := kc.SaramaConfig()
+	sc.Consumer.Group.Session.Timeout = s.cfg.GroupSessionTimeout
+	sc.Consumer.Group.Heartbeat.Interval = s.cfg.GroupHeartbeat
+	sub, err := wmkafka.NewSubscriber(wmkafka.SubscriberConfig{
+		Brokers: s.brokers, Unmarshaler: kafka.CloudEventsMarshaler{}, OverwriteSaramaConfig: sc,
+		ConsumerGroup: s.cfg.ConsumerGroup, NackResendSleep: 250 * time.Millisecond, ReconnectRetrySleep: time.Second,
+		// Before a partition's commands are handled, state catches up on
+		// everything already on the event log.
+		Tracer: kafka.HandoverHook{Barrier: func(ctx context.Context, claims map[string][]int32) error {
+			return s.reader.CatchUp(ctx, []string{contracts.TopicEvents})
+		}},
+	}, s.wmLogger())
+	if err != nil {
+		return nil, fmt.Errorf("kafka subscriber: %w", err)
+	}
+	r, err := message.NewRouter(message.RouterConfig{CloseTimeout: s.cfg.ShutdownTimeout}, s.wmLogger())
+	if err != nil {
+		return nil, err
+	}
+	r.AddMiddleware(middleware.Retry{MaxRetries: 5, InitialInterval: 100 * time.Millisecond,
+		MaxInterval: 5 * time.Second, Multiplier: 2, Logger: s.wmLogger()}.Middleware)
+	for _, topic := range commandTopics {
+		r.AddConsumerHandler(topic, topic, sub, func(msg *message.Message) error {
+			return h.Handle(msg.Context(), inbound(topic, msg))
+		})
+	}
+	return r, nil
+}
+
+func inbound(topic string, msg *message.Message) handlers.Inbound {
+	key, headers := kafka.Headers(msg)
+	in := handlers.Inbound{Topic: topic, Key: key, Headers: headers, Value: msg.Payload}
+	in.Partition, _ = wmkafka.MessagePartitionFromCtx(msg.Context())
+	in.Offset, _ = wmkafka.MessagePartitionOffsetFromCtx(msg.Context())
+	return in
+}
+
+// watchLag updates the lag gauges every few seconds.
+func (s *Service) watchLag(ctx context.Context) {
+	admin, err := sarama.NewClusterAdminFromClient(s.client)
+	if err != nil {
+		return
+	}
+	tick := time.NewTicker(5 * time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		if ends, err := s.reader.EndOffsets(stateTopics); err == nil {
+			s.Metrics.SetLag("state", s.reader.Behind(ends))
+		}
+		offsets, err := admin.ListConsumerGroupOffsets(s.cfg.ConsumerGroup, nil)
+		if err != nil {
+			continue
+		}
+		for _, topic := range commandTopics {
+			var lag int64
+			for p, block := range offsets.Blocks[topic] {
+				end, err := s.client.GetOffset(topic, p, sarama.OffsetNewest)
+				if err == nil && block.Offset >= 0 && end > block.Offset {
+					lag += end - block.Offset
+				}
+			}
+			s.Metrics.SetLag(topic, lag)
+		}
+	}
+}
+
+// loadDemo publishes the demo reference data when the insurers topic is empty.
+func (s *Service) loadDemo(ctx context.Context) error {
+	ends, err := s.reader.EndOffsets([]string{contracts.TopicInsurers})
+	if err != nil {
+		return fmt.Errorf("demo data: %w", err)
+	}
+	if len(ends) > 0 {
+		return nil
+	}
+	insurers, insured, docs := demoRecords(s.cfg.Now())
+	var records []any
+	for _, r := range insurers {
+		records = append(records, r)
+	}
+	for _, r := range insured {
+		records = append(records, r)
+	}
+	for _, r := range docs {
+		records = append(records, r)
+	}
+	p := publisher{s.pub}
+	for i, r := range records {
+		topic, env, err := contracts.ReferenceEnvelope(fmt.Sprintf("demo-%d", i), r, s.cfg.Now())
+		if err != nil {
+			return err
+		}
+		if err := p.Publish(ctx, topic, handlers.FromEnvelope(env)); err != nil {
+			return fmt.Errorf("demo data: %w", err)
+		}
+	}
+	s.log.Info("demo reference data loaded", "insurers", len(insurers), "insured_persons", len(insured), "identity_documents", len(docs))
+	return nil
+}
+
+func (s *Service) closeAll() {
+	if s.http != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		_ = s.http.Close(ctx)
+		cancel()
+	}
+	if s.pub != nil {
+		_ = s.pub.Close()
+	}
+	if s.client != nil {
+		_ = s.client.Close()
+	}
+	if s.embedded != nil {
+		s.embedded.Close()
+	}
+}
+
