@@ -48,6 +48,9 @@ func (h *Handler) intake(ctx context.Context, in Inbound) (command, string) {
 	if !commandTopics[in.Topic][env.Type] {
 		return command{}, h.reject(ctx, in, env.ID, env.Type, domain.ErrUnknownType, "type "+env.Type+" is not accepted on "+in.Topic)
 	}
+	if !json.Valid(env.Data) {
+		return command{}, h.reject(ctx, in, env.ID, env.Type, domain.ErrMalformed, "data is not JSON")
+	}
 	if err := contracts.ValidatePayload(env.Type, env.Data); err != nil {
 		return command{}, h.reject(ctx, in, env.ID, env.Type, domain.ErrSchema, err.Error())
 	}
