@@ -1,0 +1,321 @@
+package testkit
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kfake"
+
+	"github.com/dsmf/ssc-adapter/adapters/kafka"
+	"github.com/dsmf/ssc-adapter/adapters/service"
+	"github.com/dsmf/ssc-adapter/contracts"
+)
+
+// Options configure a Harness.
+type Options struct {
+	// Brokers of a running deployment; empty starts an in-process kfake
+	// cluster and the adapter on it.
+	Brokers []string
+	// DataDir makes the in-process cluster persist its data.
+	DataDir string
+	// KfakeOptions are added to the in-process cluster (ACLs, SASL, ...).
+	KfakeOptions []kfake.Opt
+	// SessionIdle of the in-process adapter.
+	SessionIdle time.Duration
+	// Now is the in-process adapter's clock.
+	Now func() time.Time
+	// Timeout bounds each wait for a reply or an event; default 15s.
+	Timeout time.Duration
+	// Logger receives the in-process adapter's logs; default discards them.
+	Logger *slog.Logger
+	// NoFixtures skips loading the fixtures into the reference topics.
+	NoFixtures bool
+}
+
+// Harness runs a test against the adapter: an in-process one by default,
+// or a deployment given by its brokers.
+type Harness struct {
+	t       testing.TB
+	opts    Options
+	cluster *kafka.Embedded
+	Brokers []string
+	Client  *Client
+
+	mu        sync.Mutex
+	instances []*Instance
+}
+
+// Start starts a harness and registers its teardown with t.Cleanup.
+func Start(t testing.TB, opts Options) *Harness {
+	t.Helper()
+	if opts.Timeout == 0 {
+		opts.Timeout = 15 * time.Second
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	h := &Harness{t: t, opts: opts, Brokers: opts.Brokers}
+	t.Cleanup(h.close)
+	if len(h.Brokers) == 0 {
+		c, err := kafka.StartEmbedded(kafka.EmbeddedOptions{Addr: "127.0.0.1:0", DataDir: opts.DataDir,
+			Extra: append([]kfake.Opt{kfake.GroupMinSessionTimeout(time.Second)}, opts.KfakeOptions...)})
+		if err != nil {
+			t.Fatalf("testkit: start kfake: %v", err)
+		}
+		h.cluster, h.Brokers = c, c.Addrs()
+		// The first instance creates the topics; the client needs them.
+		h.StartInstance("adapter-1")
+	}
+	client, err := NewClient(h.Brokers)
+	if err != nil {
+		t.Fatalf("testkit: %v", err)
+	}
+	h.Client = client
+	if !opts.NoFixtures {
+		h.LoadFixtures()
+	}
+	return h
+}
+
+// Cluster is the in-process kfake cluster, or nil against a deployment.
+func (h *Harness) Cluster() *kfake.Cluster {
+	if h.cluster == nil {
+		return nil
+	}
+	return h.cluster.Cluster
+}
+
+// LoadFixtures publishes the fixture reference records to the reference
+// topics and waits until the adapter answers with them.
+func (h *Harness) LoadFixtures() {
+	h.t.Helper()
+	for i, r := range fixtureRecords() {
+		topic, env, err := contracts.ReferenceEnvelope(fmt.Sprintf("fixture-%d-%d", time.Now().UnixNano(), i), r, time.Now().UTC())
+		if err != nil {
+			h.t.Fatalf("testkit: fixture: %v", err)
+		}
+		if err := h.Client.Produce(topic, env); err != nil {
+			h.t.Fatalf("testkit: %v", err)
+		}
+	}
+	// In-process instances fold the reference topics asynchronously: wait
+	// until each has the last fixture, so no test races the load.
+	last := Employees[len(Employees)-1].Document.FIN
+	deadline := time.Now().Add(h.opts.Timeout)
+	for _, in := range h.Instances() {
+		for {
+			if _, ok := in.Service.State.View().Document(last); ok {
+				break
+			}
+			if time.Now().After(deadline) {
+				h.t.Fatalf("testkit: adapter %s did not fold the fixtures within %s", in.Name, h.opts.Timeout)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+}
+
+// Instance is one adapter process run in-process.
+type Instance struct {
+	Name    string
+	Service *service.Service
+	cancel  context.CancelFunc
+	done    chan error
+}
+
+// StartInstance starts another adapter instance on the harness's cluster,
+// in the same consumer group, and waits until it is ready.
+func (h *Harness) StartInstance(name string) *Instance {
+	h.t.Helper()
+	svc, err := service.New(service.Config{Brokers: h.Brokers, CreateTopics: true, ClientID: name,
+		Partitions: contracts.DefaultPartitions, SessionIdle: h.opts.SessionIdle, Now: h.opts.Now,
+		GroupSessionTimeout: 6 * time.Second, GroupHeartbeat: 200 * time.Millisecond,
+		ShutdownTimeout: 5 * time.Second, Logger: h.opts.Logger.With("instance", name)})
+	if err != nil {
+		h.t.Fatalf("testkit: start adapter %s: %v", name, err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	in := &Instance{Name: name, Service: svc, cancel: cancel, done: make(chan error, 1)}
+	go func() { in.done <- svc.Run(ctx) }()
+	select {
+	case <-svc.Ready():
+	case err := <-in.done:
+		h.t.Fatalf("testkit: adapter %s stopped before it was ready: %v", name, err)
+	case <-time.After(60 * time.Second):
+		h.t.Fatalf("testkit: adapter %s not ready within 60s", name)
+	}
+	h.mu.Lock()
+	h.instances = append(h.instances, in)
+	h.mu.Unlock()
+	return in
+}
+
+// Stop stops an instance gracefully and waits for it.
+func (in *Instance) Stop() {
+	in.cancel()
+	<-in.done
+}
+
+// Instances lists the running in-process instances.
+func (h *Harness) Instances() []*Instance {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]*Instance(nil), h.instances...)
+}
+
+// RestartAdapter stops every in-process instance and starts a fresh one,
+// whose state is rebuilt from the topics alone.
+func (h *Harness) RestartAdapter() *Instance {
+	h.t.Helper()
+	h.mu.Lock()
+	old := h.instances
+	h.instances = nil
+	h.mu.Unlock()
+	for _, in := range old {
+		in.Stop()
+	}
+	return h.StartInstance(fmt.Sprintf("adapter-restarted-%d", time.Now().UnixNano()))
+}
+
+func (h *Harness) close() {
+	if h.Client != nil {
+		h.Client.Close()
+	}
+	for _, in := range h.Instances() {
+		in.Stop()
+	}
+	if h.cluster != nil {
+		h.cluster.Close()
+	}
+}
+
+// Send produces a command and returns at once.
+func (h *Harness) Send(c Command) {
+	h.t.Helper()
+	env, err := c.Envelope(contracts.SourcePortal, time.Now())
+	if err != nil {
+		h.t.Fatalf("testkit: %v", err)
+	}
+	if c.Topic == contracts.TopicBackOfficeCommands {
+		env.Source = contracts.SourceBackOffice
+	}
+	if err := h.Client.Produce(c.Topic, env); err != nil {
+		h.t.Fatalf("testkit: %v", err)
+	}
+}
+
+// Reply is the answer to a command.
+type Reply struct {
+	Received
+}
+
+// Type is the reply's CloudEvents type.
+func (r Reply) Type() string { return r.Envelope.Type }
+
+// OK reports whether the command was accepted.
+func (r Reply) OK() bool { return r.Envelope.Type != contracts.TypeError }
+
+// Error decodes an error reply.
+func (r Reply) Error() contracts.ErrorReply {
+	var e contracts.ErrorReply
+	_ = json.Unmarshal(r.Envelope.Data, &e)
+	return e
+}
+
+// Code is the error code, or "" for a success.
+func (r Reply) Code() string {
+	if r.OK() {
+		return ""
+	}
+	return r.Error().Code
+}
+
+// Decode decodes a success reply into v.
+func (r Reply) Decode(v any) error { return json.Unmarshal(r.Envelope.Data, v) }
+
+// Request sends a command and waits for its reply.
+func (h *Harness) Request(c Command) Reply {
+	h.t.Helper()
+	h.Send(c)
+	return h.WaitReply(c.ID)
+}
+
+// WaitReply waits for the reply to a command id.
+func (h *Harness) WaitReply(commandID string) Reply {
+	h.t.Helper()
+	r, ok := h.Client.Wait(contracts.TopicReplies, h.opts.Timeout, func(r Received) bool {
+		return r.Envelope.Extension(contracts.ExtensionCorrelationID) == commandID
+	})
+	if !ok {
+		h.t.Fatalf("testkit: no reply to command %s on %s within %s", commandID, contracts.TopicReplies, h.opts.Timeout)
+	}
+	return Reply{r}
+}
+
+// Replies returns every reply seen for a command id.
+func (h *Harness) Replies(commandID string) []Reply {
+	var out []Reply
+	for _, r := range h.Client.All(contracts.TopicReplies, func(r Received) bool {
+		return r.Envelope.Extension(contracts.ExtensionCorrelationID) == commandID
+	}) {
+		out = append(out, Reply{r})
+	}
+	return out
+}
+
+// WaitEvent waits for an event of a type that matches.
+func (h *Harness) WaitEvent(eventType string, match func(contracts.Envelope) bool) contracts.Envelope {
+	h.t.Helper()
+	r, ok := h.Client.Wait(contracts.TopicEvents, h.opts.Timeout, func(r Received) bool {
+		return r.Envelope.Type == eventType && (match == nil || match(r.Envelope))
+	})
+	if !ok {
+		h.t.Fatalf("testkit: no %s event on %s within %s", eventType, contracts.TopicEvents, h.opts.Timeout)
+	}
+	return r.Envelope
+}
+
+// WaitNotice waits for a notice of an application with a version.
+func (h *Harness) WaitNotice(applicationID string, version int) Received {
+	h.t.Helper()
+	r, ok := h.Client.Wait(contracts.TopicNotices, h.opts.Timeout, func(r Received) bool {
+		return r.Envelope.Extension("applicationid") == applicationID &&
+			r.Envelope.Extension("noticeversion") == fmt.Sprint(version)
+	})
+	if !ok {
+		h.t.Fatalf("testkit: no notice v%d for application %s within %s", version, applicationID, h.opts.Timeout)
+	}
+	return r
+}
+
+// MustOK fails the test unless the reply is a success of the given type,
+// and decodes it into v.
+func (h *Harness) MustOK(r Reply, wantType string, v any) {
+	h.t.Helper()
+	if !r.OK() {
+		e := r.Error()
+		h.t.Fatalf("testkit: want %s, got error %s: %s (%s)", wantType, e.Code, e.Message.EN, e.Detail)
+	}
+	if r.Type() != wantType {
+		h.t.Fatalf("testkit: want reply type %s, got %s", wantType, r.Type())
+	}
+	if v != nil {
+		if err := r.Decode(v); err != nil {
+			h.t.Fatalf("testkit: decode %s: %v", wantType, err)
+		}
+	}
+}
+
+// Login logs in and returns the session; it fails the test if refused.
+func (h *Harness) Login(c Command) Session {
+	h.t.Helper()
+	var res contracts.LoginResult
+	h.MustOK(h.Request(c), contracts.TypeLoginResult, &res)
+	return Session{ID: res.SessionID, VOEN: c.Key}
+}
