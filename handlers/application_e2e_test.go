@@ -69,7 +69,7 @@ func TestApplicationWalkThrough(t *testing.T) {
 	assert.Equal(t, contracts.RegistryRow{ApplicationID: app.ApplicationID, Number: app.Number,
 		Type: contracts.TypeReplacement, FIN: emp.Document.FIN, Surname: emp.Document.Surname, Name: emp.Document.Name,
 		Patronymic: emp.Document.Patronymic, SSN: emp.Insured.SSN, SSNDate: emp.Insured.SSNDate,
-		ApplicationDate: time.Now().In(time.FixedZone("Baku", 4*3600)).Format(time.DateOnly),
+		ApplicationDate:   time.Now().In(time.FixedZone("Baku", 4*3600)).Format(time.DateOnly),
 		CertificateStatus: contracts.CertificateActive, Status: contracts.StatusSubmitted}, reg.Rows[0])
 
 	var view contracts.ApplicationGetResult

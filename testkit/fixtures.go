@@ -48,4 +48,3 @@ func fixtureRecords() []any {
 	}
 	return out
 }
-
