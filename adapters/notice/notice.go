@@ -110,7 +110,6 @@ const (
 	lineH       = 4.1  // line height of wrapped values
 	fieldH      = 8.6  // minimum height of a field row
 	historyRowH = 5.4
-	maxValueLns = 3
 	cellMargin  = 1.6 // inner horizontal margin of cells
 )
 
@@ -212,6 +211,9 @@ func (r *Renderer) render(n Notice, fast bool) ([]byte, error) {
 	d.footer(n.App.ApplicationID)
 	d.history(n.App.History)
 
+	if d.y > footerTop+0.01 {
+		return nil, fmt.Errorf("notice: content overflows the footer (y=%.1f mm)", d.y)
+	}
 	if err := pdf.Error(); err != nil {
 		return nil, fmt.Errorf("notice: %w", err)
 	}
@@ -339,6 +341,7 @@ type field struct {
 	value  string
 	bold   bool
 	color  *rgb
+	lines  int // at most this many lines (default 2), cut with "…"
 }
 
 // row prints one or two fields side by side; a single field spans the row.
@@ -350,7 +353,11 @@ func (d *doc) row(fields ...field) {
 	h := fieldH
 	for i, f := range fields {
 		d.valueFont(f)
-		lines[i] = d.wrap(orDash(d.clean(f.value)), valueW, maxValueLns)
+		max := f.lines
+		if max == 0 {
+			max = 2
+		}
+		lines[i] = d.wrap(orDash(d.clean(f.value)), valueW, max)
 		if lh := float64(len(lines[i]))*lineH + 3; lh > h {
 			h = lh
 		}
@@ -462,15 +469,15 @@ func (d *doc) insurer(in contracts.InsurerProfile) {
 	}
 	d.row(field{az: "Adı", en: "Name", value: in.FullName, bold: true})
 	d.row(
-		field{az: "VÖEN", en: "Taxpayer ID", value: in.VOEN},
-		field{az: "DSMF uçot nömrəsi", en: "DSMF account no.", value: in.AccountNumber},
+		field{az: "VÖEN", en: "Taxpayer ID", value: in.VOEN, lines: 1},
+		field{az: "DSMF uçot nömrəsi", en: "DSMF account no.", value: in.AccountNumber, lines: 1},
 	)
 	typ := ""
 	if in.Type != "" {
 		typ = InsurerTypeLabel(in.Type)
 	}
 	d.row(
-		field{az: "Növü", en: "Type", value: typ},
+		field{az: "Növü", en: "Type", value: typ, lines: 1},
 		field{az: "Məsul şəxs", en: "Responsible person", value: in.ResponsiblePerson},
 	)
 	d.row(field{az: "DSMF yerli orqanı", en: "DSMF local office", value: office})
@@ -489,15 +496,15 @@ func (d *doc) person(ps contracts.Person) {
 	)
 	d.row(
 		field{az: "Atasının adı", en: "Patronymic", value: ps.Patronymic, bold: true},
-		field{az: "FİN", en: "Personal ID code", value: ps.FIN},
+		field{az: "FİN", en: "Personal ID code", value: ps.FIN, lines: 1},
 	)
 	d.row(
-		field{az: "SSN", en: "Social insurance no.", value: ps.SSN},
-		field{az: "SSN tarixi", en: "SSN date", value: formatDate(ps.SSNDate)},
+		field{az: "SSN", en: "Social insurance no.", value: ps.SSN, lines: 1},
+		field{az: "SSN tarixi", en: "SSN date", value: formatDate(ps.SSNDate), lines: 1},
 	)
 	d.row(
-		field{az: "Doğum tarixi", en: "Date of birth", value: formatDate(ps.BirthDate)},
-		field{az: "Sənədin növü", en: "Identity document", value: doc},
+		field{az: "Doğum tarixi", en: "Date of birth", value: formatDate(ps.BirthDate), lines: 1},
+		field{az: "Sənədin növü", en: "Identity document", value: doc, lines: 1},
 	)
 	d.y += 3.5
 }
@@ -512,10 +519,10 @@ func (d *doc) application(a contracts.Application) {
 		reason = ReasonLabel(a.Reason)
 	}
 	d.row(
-		field{az: "Müraciətin növü", en: "Type", value: typ, bold: true},
-		field{az: "Müraciət tarixi", en: "Application date", value: formatDate(a.ApplicationDate)},
+		field{az: "Müraciətin növü", en: "Type", value: typ, bold: true, lines: 1},
+		field{az: "Müraciət tarixi", en: "Application date", value: formatDate(a.ApplicationDate), lines: 1},
 	)
-	d.row(field{az: "Müraciətin səbəbi", en: "Reason", value: reason})
+	d.row(field{az: "Müraciətin səbəbi", en: "Reason", value: reason, lines: 1})
 	signer := ""
 	if s := a.SignedBy; s != nil {
 		var parts []string
@@ -532,7 +539,7 @@ func (d *doc) application(a contracts.Application) {
 	} else if a.Status == contracts.StatusDraft {
 		signer = "İmzalanmayıb"
 	}
-	d.row(field{az: "İmzalayan", en: "Signed by", value: signer})
+	d.row(field{az: "İmzalayan", en: "Signed by", value: signer, lines: 1})
 	status := ""
 	if a.Status != "" {
 		status = StatusLabel(a.Status)
@@ -547,14 +554,14 @@ func (d *doc) application(a contracts.Application) {
 	switch a.Status {
 	case contracts.StatusCompleted:
 		d.row(
-			field{az: "Cari status", en: "Current status", value: status, bold: true, color: &color},
-			field{az: "Yeni SSŞ tarixi", en: "New certificate date", value: formatDate(a.CertificateDate), bold: true},
+			field{az: "Cari status", en: "Current status", value: status, bold: true, color: &color, lines: 1},
+			field{az: "Yeni SSŞ tarixi", en: "New certificate date", value: formatDate(a.CertificateDate), bold: true, lines: 1},
 		)
 	case contracts.StatusRejected:
-		d.row(field{az: "Cari status", en: "Current status", value: status, bold: true, color: &color})
-		d.row(field{az: "İmtina səbəbi", en: "Reason for rejection", value: a.RejectionReason})
+		d.row(field{az: "Cari status", en: "Current status", value: status, bold: true, color: &color, lines: 1})
+		d.row(field{az: "İmtina səbəbi", en: "Reason for rejection", value: a.RejectionReason, lines: 3})
 	default:
-		d.row(field{az: "Cari status", en: "Current status", value: status, bold: true, color: &color})
+		d.row(field{az: "Cari status", en: "Current status", value: status, bold: true, color: &color, lines: 1})
 	}
 	d.y += 3.5
 }
