@@ -195,7 +195,11 @@ func (a Application) Decide(d Decision, certificateDate, reason, officer string,
 		a.RejectionReason = reason
 	}
 	a.Status, a.UpdatedAt = m.to, now
-	a.History = append(append([]StatusChange(nil), a.History...), StatusChange{Status: m.to, At: now, By: officer, Reason: reason})
+	change := StatusChange{Status: m.to, At: now, By: officer}
+	if d == DecisionReject {
+		change.Reason = reason
+	}
+	a.History = append(append([]StatusChange(nil), a.History...), change)
 	return a, nil
 }
 

@@ -29,7 +29,7 @@ func (e *Error) Error() string {
 // Is matches errors by code, so a detailed error matches its sentinel.
 func (e *Error) Is(target error) bool {
 	t, ok := target.(*Error)
-	return ok && t.Code == e.Code
+	return ok && t != nil && t.Code == e.Code
 }
 
 // With returns a copy of the error carrying a detail.

@@ -122,6 +122,10 @@ func NewGrant(req GrantRequest, ownerFIN string, existing []Grant, now time.Time
 		return Grant{}, ErrGrantPeriod.With("an unlimited grant has no dates")
 	}
 	for _, other := range existing {
+		// A grant that has run out does not block a new one.
+		if other.InForce(DateOf(now)) == ErrGrantEnded {
+			continue
+		}
 		if !other.Revoked && other.Service == g.Service && other.Grantee == g.Grantee {
 			return Grant{}, ErrGrantDuplicate.With("grant %s", other.ID)
 		}

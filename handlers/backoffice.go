@@ -28,7 +28,7 @@ func (h *Handler) decide(ctx context.Context, c command) (replyFunc, error) {
 		}
 		return contracts.TypeApplicationStatusMoved, contracts.ApplicationStatusChanged{EventMeta: meta,
 			ApplicationID: a.ID, From: string(from), To: string(a.Status), Officer: req.Officer,
-			CertificateDate: string(a.CertificateDate), Reason: req.Reason}, nil
+			CertificateDate: string(a.CertificateDate), Reason: a.RejectionReason}, nil
 	})
 	if err != nil {
 		return nil, err
