@@ -16,7 +16,9 @@ func TestAccessRefusalCodes(t *testing.T) {
 	clock := &testkit.Clock{}
 	h := testkit.Start(t, testkit.Options{Now: clock.Now, SessionIdle: 10 * time.Minute})
 	voen, other := testkit.Insurer.VOEN, testkit.OtherInsurer.VOEN
-	day := func(d int) string { return clock.Now().AddDate(0, 0, d).In(time.FixedZone("Baku", 4*3600)).Format(time.DateOnly) }
+	day := func(d int) string {
+		return clock.Now().AddDate(0, 0, d).In(time.FixedZone("Baku", 4*3600)).Format(time.DateOnly)
+	}
 
 	// Before any owner login, a delegate may not enter.
 	assert.Equal(t, "FIRST_LOGIN_REQUIRES_STAMP", h.Request(testkit.DeputyAsanLogin(other)).Code())
