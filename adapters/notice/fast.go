@@ -90,6 +90,7 @@ type fastFonts struct {
 type fastFace struct {
 	def []byte // fpdf font definition (JSON)
 	z   []byte // zlib-compressed font file
+	cw  [256]int
 }
 
 // fontDef mirrors the JSON of fpdf's font definition files (makefont).
@@ -228,7 +229,9 @@ func newFastFace(ttf []byte, chars string, enc [256]rune, diff, name string) (fa
 	if err := zw.Close(); err != nil {
 		return fastFace{}, err
 	}
-	return fastFace{def: js, z: z.Bytes()}, nil
+	face := fastFace{def: js, z: z.Bytes()}
+	copy(face.cw[:], def.Cw)
+	return face, nil
 }
 
 // underline reads the underline position and thickness (in 1/1000 em) from

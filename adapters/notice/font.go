@@ -74,12 +74,17 @@ func classify(r rune, has func(rune) bool) int {
 	return replace
 }
 
+// maxRunes bounds every text: no field of a notice shows more than a few
+// lines, and the layout's work stays bounded whatever the input.
+const maxRunes = 1000
+
 // clean replaces each character the fonts cannot print with '?', white
-// space with a plain space, drops invisible characters, and trims the result.
+// space with a plain space, drops invisible characters, cuts the text at
+// maxRunes characters and trims it.
 func clean(s string, has func(rune) bool) string {
-	ok := true
+	ok := len(s) <= maxRunes
 	for _, r := range s {
-		if classify(r, has) != keep {
+		if !ok || classify(r, has) != keep {
 			ok = false
 			break
 		}
@@ -88,8 +93,12 @@ func clean(s string, has func(rune) bool) string {
 		return strings.TrimSpace(s)
 	}
 	var b strings.Builder
-	b.Grow(len(s))
+	b.Grow(min(len(s), 4*maxRunes))
+	n := 0
 	for _, r := range s {
+		if n++; n > maxRunes {
+			break
+		}
 		switch classify(r, has) {
 		case keep:
 			b.WriteRune(r)

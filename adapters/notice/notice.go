@@ -2,9 +2,13 @@
 // replacement or a duplicate of a state social insurance certificate: a
 // one-page A4 PDF in Azerbaijani with small English subtitles.
 //
-// Fonts: DejaVu Sans and DejaVu Sans Bold, cut once by NewRenderer to the
-// characters a notice may hold (see font.go), embedded as UTF-8 subsets so
-// that every Azerbaijani letter prints and can be extracted as text.
+// Fonts: DejaVu Sans and DejaVu Sans Bold, prepared once by NewRenderer.
+// A notice whose text fits an 8-bit encoding (Latin with every Azerbaijani
+// letter and Latin-1: in practice every notice) uses pre-built simple
+// TrueType fonts that fpdf copies as they are (fast.go); any other notice
+// uses fpdf's UTF-8 fonts, cut to Latin, Cyrillic and punctuation (font.go).
+// Either way every Azerbaijani letter prints and can be extracted as text;
+// a character neither path can print is shown as '?'.
 //
 // Output is deterministic: the PDF's dates come from Notice.IssuedAt and the
 // resource catalogs are sorted, so the same Notice always gives the same
@@ -133,6 +137,10 @@ type doc struct {
 	has func(rune) bool // the characters the fonts print
 	enc func(string) string
 	y   float64
+	// Fast path only: the fonts, and the widths of the current face.
+	fast *fastFonts
+	cw   *[256]int
+	unit float64 // current font size in mm
 }
 
 // Render returns the PDF of one notice.
@@ -187,6 +195,7 @@ func (r *Renderer) render(n Notice, fast bool) ([]byte, error) {
 		pdf.AddFontFromBytes(family, "B", r.fast.bold.def, r.fast.bold.z)
 		d.has = func(c rune) bool { _, ok := r.fast.code[c]; return ok }
 		d.enc = r.fast.encode
+		d.fast = r.fast
 	} else {
 		pdf.AddUTF8FontFromBytes(family, "", r.regular)
 		pdf.AddUTF8FontFromBytes(family, "B", r.bold)
@@ -236,11 +245,37 @@ func (d *doc) cell(w, h float64, s, border, align string) {
 }
 
 // width is the width of cleaned text s in the current font.
-func (d *doc) width(s string) float64 { return d.pdf.GetStringWidth(d.enc(s)) }
+func (d *doc) width(s string) float64 {
+	w := 0.0
+	for _, r := range s {
+		w += d.runeWidth(r)
+	}
+	return w
+}
+
+// runeWidth is the width of r in the current font. fpdf does not kern, so a
+// text's width is the sum of its characters' widths.
+func (d *doc) runeWidth(r rune) float64 {
+	if d.cw != nil {
+		c, ok := d.fast.code[r]
+		if !ok {
+			c = '?'
+		}
+		return float64(d.cw[c]) * d.unit / 1000
+	}
+	return float64(d.pdf.GetStringSymbolWidth(string(r))) * d.unit / 1000
+}
 
 func (d *doc) font(style string, size float64, c rgb) {
 	d.pdf.SetFont(family, style, size)
 	d.pdf.SetTextColor(c.r, c.g, c.b)
+	_, d.unit = d.pdf.GetFontSize()
+	if d.fast != nil {
+		d.cw = &d.fast.regular.cw
+		if style == "B" {
+			d.cw = &d.fast.bold.cw
+		}
+	}
 }
 
 // centered prints one centered line and moves down by h.
@@ -404,34 +439,37 @@ func (d *doc) valueFont(f field) {
 // line ends with "…" when text was cut.
 func (d *doc) wrap(s string, w float64, max int) []string {
 	avail := w - 2*cellMargin
+	space := d.runeWidth(' ')
 	var lines []string
-	line := ""
+	var line strings.Builder
+	lineW := 0.0
 	for _, word := range strings.Fields(s) {
-		cand := word
-		if line != "" {
-			cand = line + " " + word
-		}
-		if d.width(cand) <= avail {
-			line = cand
-			continue
-		}
-		if line != "" {
-			lines = append(lines, line)
-		}
-		// Break a word longer than a line.
-		for d.width(word) > avail {
-			rs := []rune(word)
-			n := len(rs) - 1
-			for n > 1 && d.width(string(rs[:n])) > avail {
-				n--
+		ww := d.width(word)
+		if line.Len() > 0 {
+			if lineW+space+ww <= avail {
+				line.WriteByte(' ')
+				line.WriteString(word)
+				lineW += space + ww
+				continue
 			}
-			lines = append(lines, string(rs[:n]))
-			word = string(rs[n:])
+			lines = append(lines, line.String())
+			line.Reset()
 		}
-		line = word
+		// A word longer than a line is broken where it reaches the edge.
+		for ww > avail && len(lines) <= max {
+			n := d.prefix(word, avail)
+			lines = append(lines, word[:n])
+			word = word[n:]
+			ww = d.width(word)
+		}
+		if len(lines) > max {
+			break
+		}
+		line.WriteString(word)
+		lineW = ww
 	}
-	if line != "" || len(lines) == 0 {
-		lines = append(lines, line)
+	if line.Len() > 0 || len(lines) == 0 {
+		lines = append(lines, line.String())
 	}
 	if len(lines) > max {
 		lines = lines[:max]
@@ -440,22 +478,35 @@ func (d *doc) wrap(s string, w float64, max int) []string {
 	return lines
 }
 
+// prefix returns the byte length of the longest prefix of s (at least one
+// character) no wider than avail in the current font.
+func (d *doc) prefix(s string, avail float64) int {
+	total := 0.0
+	for i, r := range s {
+		total += d.runeWidth(r)
+		if total > avail && i > 0 {
+			return i
+		}
+	}
+	return len(s)
+}
+
 // fit shortens s with "…" until it fits in a cell of width w in the current
 // font.
 func (d *doc) fit(s string, w float64) string {
 	avail := w - 2*cellMargin
-	if d.width(s) <= avail {
-		return s
-	}
-	rs := []rune(s)
-	for len(rs) > 0 {
-		rs = rs[:len(rs)-1]
-		t := strings.TrimRight(string(rs), " ") + "…"
-		if d.width(t) <= avail {
-			return t
+	ellipsis := d.runeWidth('…')
+	total, cut := 0.0, 0
+	for i, r := range s {
+		if total+ellipsis <= avail {
+			cut = i // s[:i] and "…" fit
+		}
+		total += d.runeWidth(r)
+		if total > avail {
+			return strings.TrimRight(s[:cut], " ") + "…"
 		}
 	}
-	return ""
+	return s
 }
 
 func (d *doc) insurer(in contracts.InsurerProfile) {
