@@ -141,10 +141,12 @@ func newFastFonts(regularTTF, boldTTF []byte) (*fastFonts, error) {
 	}
 	diff := differences(enc)
 	var err error
-	if ff.regular, err = newFastFace(regularTTF, list.String(), enc, diff, "DejaVuSans"); err != nil {
+	// The names carry a subset tag (six capitals and "+"), as PDF asks of
+	// embedded font subsets.
+	if ff.regular, err = newFastFace(regularTTF, list.String(), enc, diff, "DSMFAZ+DejaVuSans"); err != nil {
 		return nil, err
 	}
-	if ff.bold, err = newFastFace(boldTTF, list.String(), enc, diff, "DejaVuSans-Bold"); err != nil {
+	if ff.bold, err = newFastFace(boldTTF, list.String(), enc, diff, "DSMFAZ+DejaVuSans-Bold"); err != nil {
 		return nil, err
 	}
 	return ff, nil
@@ -207,7 +209,7 @@ func newFastFace(ttf []byte, chars string, enc [256]rune, diff, name string) (fa
 		Cw:           make([]int, 256),
 		Enc:          "az",
 		Diff:         diff,
-		File:         strings.ToLower(name) + "-az.z",
+		File:         strings.ToLower(strings.ReplaceAll(name, "+", "-")) + ".z",
 		OriginalSize: len(font),
 	}
 	def.Up, def.Ut = underline(font)

@@ -182,6 +182,8 @@ func (r *Renderer) render(n Notice, fast bool) ([]byte, error) {
 	if date.IsZero() {
 		date = fallbackDate
 	}
+	// fpdf writes the dates without a UTC offset, which readers take as UT.
+	date = date.UTC()
 	pdf.SetCatalogSort(true)
 	pdf.SetCreationDate(date)
 	pdf.SetModificationDate(date)
