@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/go-pdf/fpdf"
@@ -56,7 +55,7 @@ func fastEncoding() [256]rune {
 	return enc
 }
 
-// winAnsi lists the characters of PDF's WinAnsiEncoding in 0x80-0x9F that
+// winAnsiHigh lists the characters of PDF's WinAnsiEncoding in 0x80-0x9F that
 // differ from their code; other codes are Latin-1.
 var winAnsiHigh = map[int]rune{
 	0x80: '€', 0x82: '‚', 0x83: 'ƒ', 0x84: '„', 0x85: '…', 0x86: '†',
@@ -274,14 +273,4 @@ func (ff *fastFonts) encode(s string) string {
 		b = append(b, c)
 	}
 	return string(b)
-}
-
-// sortedRunes is for tests and diagnostics: the fast characters in order.
-func (ff *fastFonts) sortedRunes() []rune {
-	rs := make([]rune, 0, len(ff.code))
-	for r := range ff.code {
-		rs = append(rs, r)
-	}
-	sort.Slice(rs, func(i, j int) bool { return rs[i] < rs[j] })
-	return rs
 }

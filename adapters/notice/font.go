@@ -11,20 +11,18 @@ import (
 	"github.com/go-pdf/fpdf"
 )
 
-// Why the fonts are cut once.
+// The fonts of the UTF-8 fallback path (fast.go has the fast path).
 //
 // fpdf parses a TrueType font on every AddUTF8FontFromBytes call and, when
 // the document is written, walks the whole font again to build the subset it
-// embeds. DejaVu Sans has about 6,000 glyphs (750 KB), so that work, not the
-// drawing, dominates: about 44 documents/s with the full font. The parsed
-// font lives in unexported fpdf fields and cannot be shared between
-// documents, so instead NewRenderer cuts each face once (fpdf.UTF8CutFont)
-// down to the characters a notice can contain: Latin with Azerbaijani, the
-// Latin-1/Extended-A/B blocks, Cyrillic and common punctuation. fpdf then
-// parses and subsets a font of a few hundred glyphs per document instead of
-// six thousand. Every other character is printed as '?': fpdf would panic on
-// a character beyond the font's last one (Fpdf.SplitText indexes the width
-// table with it) and could not show it anyway.
+// embeds. DejaVu Sans has about 6,000 glyphs (750 KB). The parsed font lives
+// in unexported fpdf fields and cannot be shared between documents, so
+// NewRenderer cuts each face once (fpdf.UTF8CutFont) down to the characters
+// a notice may contain: Latin with Azerbaijani, the Latin-1/Extended-A/B
+// blocks, Cyrillic and common punctuation, and slims it (slimFont). Every
+// other character is printed as '?': fpdf would panic on a character beyond
+// the font's last one (its width table is indexed with it) and could not
+// show it anyway.
 
 // wantedRanges are the characters the cut fonts keep, where DejaVu has them.
 var wantedRanges = [][2]rune{
