@@ -127,6 +127,7 @@ type Instance struct {
 	Service *service.Service
 	cancel  context.CancelFunc
 	done    chan error
+	stop    sync.Once
 }
 
 // StartInstance starts another adapter instance on the harness's cluster,
@@ -156,10 +157,12 @@ func (h *Harness) StartInstance(name string) *Instance {
 	return in
 }
 
-// Stop stops an instance gracefully and waits for it.
+// Stop stops an instance gracefully and waits for it; stopping twice is fine.
 func (in *Instance) Stop() {
-	in.cancel()
-	<-in.done
+	in.stop.Do(func() {
+		in.cancel()
+		<-in.done
+	})
 }
 
 // Instances lists the running in-process instances.

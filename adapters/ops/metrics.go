@@ -59,3 +59,20 @@ func (m *Metrics) SetLag(topic string, records int64) {
 
 // Folded counts records folded into state.
 func (m *Metrics) Folded(n int) { m.rebuilt.Add(float64(n)) }
+
+// HandledTotal sums dsmf_messages_handled_total over all labels.
+func (m *Metrics) HandledTotal() float64 {
+	families, err := m.Registry.Gather()
+	if err != nil {
+		return 0
+	}
+	var n float64
+	for _, f := range families {
+		if f.GetName() == "dsmf_messages_handled_total" {
+			for _, mt := range f.GetMetric() {
+				n += mt.GetCounter().GetValue()
+			}
+		}
+	}
+	return n
+}
