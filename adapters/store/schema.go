@@ -83,9 +83,9 @@ func table(name string, indexes ...*memdb.IndexSchema) *memdb.TableSchema {
 func Schema() *memdb.DBSchema {
 	tables := []*memdb.TableSchema{
 		// Reference rows are stored as they come from the registers.
-		table(tInsurers, idIndex("VOEN"), byField("account", "AccountNumber")),           // contracts.Insurer
+		table(tInsurers, idIndex("VOEN"), byField("account", "AccountNumber")),                    // contracts.Insurer
 		table(tInsured, idIndex("SSN"), byField("fin", "FIN"), byField("insurer", "InsurerVOEN")), // contracts.InsuredPerson
-		table(tDocuments, idIndex("FIN")), // contracts.IdentityDocument
+		table(tDocuments, idIndex("FIN")),                                                         // contracts.IdentityDocument
 		// What the event log made.
 		table(tCertificates, idIndex("SSN")),
 		table(tSessions, idIndex("ID"), byField("insurer", "InsurerVOEN")),
