@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/dsmf/ssc-adapter/adapters/kafka"
@@ -36,6 +37,8 @@ type Options struct {
 	Logger *slog.Logger
 	// NoFixtures skips loading the fixtures into the reference topics.
 	NoFixtures bool
+	// Middlewares wrap the in-process adapter's command handlers.
+	Middlewares []message.HandlerMiddleware
 }
 
 // Harness runs a test against the adapter: an in-process one by default,
@@ -137,7 +140,7 @@ func (h *Harness) StartInstance(name string) *Instance {
 	svc, err := service.New(service.Config{Brokers: h.Brokers, CreateTopics: true, ClientID: name,
 		Partitions: contracts.DefaultPartitions, SessionIdle: h.opts.SessionIdle, Now: h.opts.Now,
 		GroupSessionTimeout: 6 * time.Second, GroupHeartbeat: 200 * time.Millisecond,
-		ShutdownTimeout: 5 * time.Second, Logger: h.opts.Logger.With("instance", name)})
+		ShutdownTimeout: 5 * time.Second, Logger: h.opts.Logger.With("instance", name), Middlewares: h.opts.Middlewares})
 	if err != nil {
 		h.t.Fatalf("testkit: start adapter %s: %v", name, err)
 	}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/dsmf/ssc-adapter/contracts"
@@ -47,6 +48,8 @@ type Config struct {
 	Logger *slog.Logger
 	// Now is the clock; nil uses time.Now.
 	Now func() time.Time
+	// Middlewares wrap every command handler (tracing, fault injection in tests).
+	Middlewares []message.HandlerMiddleware
 }
 
 // Defaults returns the configuration of a laptop run.

@@ -307,6 +307,7 @@ func (s *Service) router(h *handlers.Handler) (*message.Router, error) {
 	}
 	r.AddMiddleware(middleware.Retry{MaxRetries: 5, InitialInterval: 100 * time.Millisecond,
 		MaxInterval: 5 * time.Second, Multiplier: 2, Logger: s.wmLogger()}.Middleware)
+	r.AddMiddleware(s.cfg.Middlewares...)
 	for _, topic := range commandTopics {
 		r.AddConsumerHandler(topic, topic, sub, func(msg *message.Message) error {
 			return h.Handle(msg.Context(), inbound(topic, msg))
