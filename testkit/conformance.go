@@ -71,7 +71,7 @@ type check struct {
 }
 
 // bind returns a copy of the harness that reports to t.
-func (h *Harness) bind(t testing.TB) *Harness {
+func (h *Harness) bind(t TB) *Harness {
 	c := &Harness{t: t, opts: h.opts, cluster: h.cluster, Brokers: h.Brokers, Client: h.Client}
 	c.instances = h.Instances()
 	return c

@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
@@ -17,6 +16,14 @@ import (
 	"github.com/dsmf/ssc-adapter/adapters/service"
 	"github.com/dsmf/ssc-adapter/contracts"
 )
+
+// TB is the part of testing.TB a Harness uses; *testing.T and
+// *testing.B satisfy it, and Standalone gives one outside tests.
+type TB interface {
+	Helper()
+	Fatalf(format string, args ...any)
+	Cleanup(func())
+}
 
 // Options configure a Harness.
 type Options struct {
@@ -44,7 +51,7 @@ type Options struct {
 // Harness runs a test against the adapter: an in-process one by default,
 // or a deployment given by its brokers.
 type Harness struct {
-	t       testing.TB
+	t       TB
 	opts    Options
 	cluster *kafka.Embedded
 	Brokers []string
@@ -55,7 +62,7 @@ type Harness struct {
 }
 
 // Start starts a harness and registers its teardown with t.Cleanup.
-func Start(t testing.TB, opts Options) *Harness {
+func Start(t TB, opts Options) *Harness {
 	t.Helper()
 	if opts.Timeout == 0 {
 		opts.Timeout = 15 * time.Second
