@@ -52,6 +52,14 @@ func (h *Handler) intake(ctx context.Context, in Inbound) (command, string) {
 		return command{}, h.reject(ctx, in, env.ID, env.Type, domain.ErrMalformed, "data is not JSON")
 	}
 	if err := contracts.ValidatePayload(env.Type, env.Data); err != nil {
+		// A well-formed command whose user-entered field is wrong (a
+		// mistyped FIN, say) gets that field's own code; it is no poison.
+		if fe := fieldError(err); fe != nil && in.Topic == contracts.TopicPortalCommands {
+			if err := h.replyError(ctx, env.ID, env.Type, string(in.Key), fe); err != nil {
+				h.log.Error("reply failed", "err", err)
+			}
+			return command{}, fe.Code
+		}
 		return command{}, h.reject(ctx, in, env.ID, env.Type, domain.ErrSchema, err.Error())
 	}
 	var head struct {
@@ -94,6 +102,44 @@ func (h *Handler) reject(ctx context.Context, in Inbound, id, typ string, code *
 		}
 	}
 	return code.Code
+}
+
+// fieldCodes names the specific refusal of a field whose value breaks its
+// pattern or format.
+var fieldCodes = map[string]*domain.Error{
+	"fin": domain.ErrInvalidFIN, "signerFin": domain.ErrInvalidFIN,
+	"ssn":         domain.ErrInvalidSSN,
+	"insurerVoen": domain.ErrInvalidVOEN, "voen": domain.ErrInvalidVOEN,
+	"phone":      domain.ErrInvalidPhone,
+	"cardNumber": domain.ErrInvalidCard,
+	"start":      domain.ErrInvalidDate, "end": domain.ErrInvalidDate, "certificateDate": domain.ErrInvalidDate,
+	"ssnDateFrom": domain.ErrInvalidDate, "ssnDateTo": domain.ErrInvalidDate,
+	"applicationDateFrom": domain.ErrInvalidDate, "applicationDateTo": domain.ErrInvalidDate,
+	"reason": domain.ErrInvalidReason,
+}
+
+// fieldError returns the specific code of a schema error that is only a
+// wrong value in one known field, or nil.
+func fieldError(err error) *domain.Error {
+	var se *contracts.SchemaError
+	if !errors.As(err, &se) || len(se.Violations) == 0 {
+		return nil
+	}
+	var found *domain.Error
+	for _, v := range se.Violations {
+		switch v.Keyword {
+		case "pattern", "format", "enum", "minLength", "maxLength":
+		default:
+			return nil
+		}
+		field := v.Pointer[strings.LastIndex(v.Pointer, "/")+1:]
+		code, ok := fieldCodes[field]
+		if !ok || (found != nil && found != code) {
+			return nil
+		}
+		found = code
+	}
+	return found.With("%s", se.Violations[0].Pointer)
 }
 
 func idHeader(headers []contracts.Header) string {

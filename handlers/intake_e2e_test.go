@@ -51,7 +51,7 @@ func TestMalformedInputIsDeadLetteredAndAnswered(t *testing.T) {
 		{"decision on the portal topic", "bad-topic", ceHeaders("bad-topic", contracts.TypeDecision),
 			`{"applicationId":"x","insurerVoen":"9802091761","decision":"reject","reason":"r","officer":"o"}`, "UNKNOWN_MESSAGE_TYPE"},
 		{"schema violation", "bad-schema", ceHeaders("bad-schema", contracts.TypeProfileGet),
-			`{"sessionId":"s","insurerVoen":"12"}`, "SCHEMA_VIOLATION"},
+			`{"sessionId":"s","insurerVoen":"9802091761","extra":1}`, "SCHEMA_VIOLATION"},
 	}
 	for _, c := range cases {
 		require.NoError(t, h.Client.ProduceRaw(contracts.TopicPortalCommands, voen, c.headers, []byte(c.value)))
@@ -107,4 +107,24 @@ func TestKeyMustBeTheInsurersVOEN(t *testing.T) {
 	cmd := testkit.DirectorLogin(testkit.Insurer.VOEN)
 	cmd.Key = testkit.OtherInsurer.VOEN
 	assert.Equal(t, "KEY_MISMATCH", h.Request(cmd).Code())
+}
+
+// A mistyped field the user entered gets that field's own code, not a
+// generic schema violation, and is not treated as poison.
+func TestMistypedFieldsGetTheirOwnCode(t *testing.T) {
+	h := testkit.Start(t, testkit.Options{})
+	s := h.Login(testkit.DirectorLogin(testkit.Insurer.VOEN))
+	cases := map[string]testkit.Command{
+		"INVALID_FIN":    testkit.PersonLookup(s, func(c *contracts.PersonLookup) { c.FIN = "5zk8t3" }),
+		"INVALID_SSN":    testkit.PersonLookup(s, func(c *contracts.PersonLookup) { c.SSN = "12345" }),
+		"INVALID_PHONE":  testkit.GrantToDeputy(s, func(g *contracts.GrantCreate) { g.Grantee.Phone = "+994121234567" }),
+		"INVALID_DATE":   testkit.GrantToDeputy(s, testkit.Limited("2026-02-30", "2027-01-01")),
+		"INVALID_REASON": testkit.DraftSave(s, func(d *contracts.DraftSave) { d.Reason = "stolen" }),
+	}
+	for code, cmd := range cases {
+		r := h.Request(cmd)
+		assert.Equal(t, code, r.Code(), code)
+		assert.NotEmpty(t, r.Error().Detail, "the detail names the field")
+	}
+	assert.Empty(t, h.Client.All(contracts.TopicDeadLetter, nil), "no dead letters for user input")
 }
