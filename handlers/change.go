@@ -47,7 +47,7 @@ func (h *Handler) change(ctx context.Context, c command, decide decideFunc) (sto
 		wait := h.state.Await(c.id)
 		if err := h.out.Publish(ctx, contracts.TopicEvents, FromEnvelope(env)); err != nil {
 			h.state.Forget(c.id, wait)
-			return store.Outcome{}, fmt.Errorf("write event: %w", err)
+			return store.Outcome{}, fmt.Errorf("%w: write event: %v", ErrTransient, err)
 		}
 		select {
 		case r := <-wait:
@@ -57,13 +57,13 @@ func (h *Handler) change(ctx context.Context, c command, decide decideFunc) (sto
 			h.log.Info("decision lost a race; deciding again", "type", c.typ, "command_id", c.id, "attempt", attempt+1)
 		case <-time.After(h.cfg.DecisionTimeout):
 			h.state.Forget(c.id, wait)
-			return store.Outcome{}, fmt.Errorf("event for command %s not seen on the log within %s", c.id, h.cfg.DecisionTimeout)
+			return store.Outcome{}, fmt.Errorf("%w: event for command %s not seen on the log within %s", ErrTransient, c.id, h.cfg.DecisionTimeout)
 		case <-ctx.Done():
 			h.state.Forget(c.id, wait)
-			return store.Outcome{}, ctx.Err()
+			return store.Outcome{}, fmt.Errorf("%w: %v", ErrTransient, ctx.Err())
 		}
 	}
-	return store.Outcome{}, fmt.Errorf("command %s lost %d races in a row", c.id, maxAttempts)
+	return store.Outcome{}, fmt.Errorf("%w: command %s lost %d races in a row", ErrTransient, c.id, maxAttempts)
 }
 
 // refused turns a refusal outcome into its domain error.

@@ -72,46 +72,58 @@ type command struct {
 }
 
 // Handle decides one consumed record. It returns an error only for a
-// transient failure; everything else is answered, dead-lettered, or both.
-func (h *Handler) Handle(ctx context.Context, in Inbound) error {
+// transient failure (the broker): the message is then retried with backoff
+// and never dropped. Everything else is answered, dead-lettered, or both,
+// and acknowledged: a permanent failure is not retried forever.
+func (h *Handler) Handle(ctx context.Context, in Inbound) (err error) {
 	start := time.Now()
-	typ, outcome, err := h.handle(ctx, in)
-	if err != nil {
-		outcome = "retry"
+	typ, outcome := "invalid", ""
+	defer func() {
+		if p := recover(); p != nil {
+			outcome, err = h.failPermanently(ctx, in, fmt.Errorf("panic: %v", p))
+		}
+		if err != nil {
+			outcome = "retry"
+		}
+		h.observer.Handled(typ, outcome, time.Since(start))
+	}()
+	cmd, refusal, err := h.intake(ctx, in)
+	if refusal != "" || err != nil {
+		outcome = refusal
+		return err
 	}
-	h.observer.Handled(typ, outcome, time.Since(start))
+	typ = cmd.typ
+	outcome, err = h.handle(ctx, cmd)
+	if err != nil && !errors.Is(err, ErrTransient) {
+		outcome, err = h.failPermanently(ctx, in, err)
+	}
 	return err
 }
 
-func (h *Handler) handle(ctx context.Context, in Inbound) (typ, outcome string, err error) {
-	cmd, refusal := h.intake(ctx, in)
-	if refusal != "" {
-		return "invalid", refusal, nil
-	}
-	typ = cmd.typ
+// handle decides a decoded command and answers it.
+func (h *Handler) handle(ctx context.Context, cmd command) (outcome string, err error) {
 	var reply replyFunc
-	switch in.Topic {
-	case contracts.TopicBackOfficeCommands:
+	if cmd.env.Type == contracts.TypeDecision {
 		reply, err = h.decide(ctx, cmd)
-	default:
+	} else {
 		reply, err = h.portal(ctx, cmd)
 	}
+	if de, ok := domain.AsError(err); ok {
+		return de.Code, h.replyError(ctx, cmd.id, cmd.typ, cmd.insurerVOEN, de)
+	}
 	if err != nil {
-		var de *domain.Error
-		if errors.As(err, &de) {
-			return typ, de.Code, h.replyError(ctx, cmd.id, cmd.typ, cmd.insurerVOEN, de)
-		}
-		h.log.Error("command failed", "type", typ, "command_id", cmd.id, "err", err)
-		return typ, "retry", fmt.Errorf("%w: %v", ErrTransient, err)
+		return "", err
 	}
-	if reply == nil {
-		return typ, "ok", nil
-	}
-	code, err := reply(ctx)
-	if err != nil {
-		return typ, "retry", fmt.Errorf("%w: reply: %v", ErrTransient, err)
-	}
-	return typ, code, nil
+	return reply(ctx)
+}
+
+// failPermanently answers a command that cannot succeed however often it
+// is tried (a bug, a corrupt record) with INTERNAL_ERROR and dead-letters it,
+// so it does not block its partition. The reason holds no personal data:
+// errors here name ids and types only.
+func (h *Handler) failPermanently(ctx context.Context, in Inbound, cause error) (string, error) {
+	h.log.Error("command failed permanently", "topic", in.Topic, "partition", in.Partition, "offset", in.Offset, "err", cause)
+	return h.reject(ctx, in, idHeader(in.Headers), typeHeader(in.Headers), domain.ErrInternal, "internal error")
 }
 
 // replyFunc sends a command's answer and says which outcome code it carried.

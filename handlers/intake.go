@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -40,50 +41,49 @@ func portalTypes() map[string]bool {
 // intake decodes and validates a record. A record that fails is sent to the
 // dead-letter topic, answered with an error when it can be correlated, and
 // reported by its code in refusal.
-func (h *Handler) intake(ctx context.Context, in Inbound) (command, string) {
+func (h *Handler) intake(ctx context.Context, in Inbound) (command, string, error) {
 	env, err := contracts.DecodeEnvelope(in.Key, in.Headers, in.Value)
 	if err != nil {
-		return command{}, h.reject(ctx, in, idHeader(in.Headers), "", domain.ErrMalformed, err.Error())
+		code, err := h.reject(ctx, in, idHeader(in.Headers), "", domain.ErrMalformed, err.Error())
+		return command{}, code, err
 	}
 	if !commandTopics[in.Topic][env.Type] {
-		return command{}, h.reject(ctx, in, env.ID, env.Type, domain.ErrUnknownType, "type "+env.Type+" is not accepted on "+in.Topic)
+		code, err := h.reject(ctx, in, env.ID, env.Type, domain.ErrUnknownType, "type "+env.Type+" is not accepted on "+in.Topic)
+		return command{}, code, err
 	}
 	if !json.Valid(env.Data) {
-		return command{}, h.reject(ctx, in, env.ID, env.Type, domain.ErrMalformed, "data is not JSON")
+		code, err := h.reject(ctx, in, env.ID, env.Type, domain.ErrMalformed, "data is not JSON")
+		return command{}, code, err
 	}
 	if err := contracts.ValidatePayload(env.Type, env.Data); err != nil {
 		// A well-formed command whose user-entered field is wrong (a
 		// mistyped FIN, say) gets that field's own code; it is no poison.
 		if fe := fieldError(err); fe != nil && in.Topic == contracts.TopicPortalCommands {
-			if err := h.replyError(ctx, env.ID, env.Type, string(in.Key), fe); err != nil {
-				h.log.Error("reply failed", "err", err)
-			}
-			return command{}, fe.Code
+			return command{}, fe.Code, h.replyError(ctx, env.ID, env.Type, string(in.Key), fe)
 		}
-		return command{}, h.reject(ctx, in, env.ID, env.Type, domain.ErrSchema, err.Error())
+		code, err := h.reject(ctx, in, env.ID, env.Type, domain.ErrSchema, err.Error())
+		return command{}, code, err
 	}
 	var head struct {
 		SessionID   string `json:"sessionId"`
 		InsurerVOEN string `json:"insurerVoen"`
 	}
 	if err := json.Unmarshal(env.Data, &head); err != nil {
-		return command{}, h.reject(ctx, in, env.ID, env.Type, domain.ErrSchema, "data is not a JSON object")
+		code, err := h.reject(ctx, in, env.ID, env.Type, domain.ErrSchema, "data is not a JSON object")
+		return command{}, code, err
 	}
 	if env.Key != head.InsurerVOEN {
 		// Keyed wrongly, the command may be on another insurer's partition,
 		// out of order with that insurer's other commands.
-		err := h.replyError(ctx, env.ID, env.Type, head.InsurerVOEN, domain.ErrKeyMismatch)
-		if err != nil {
-			h.log.Error("reply failed", "err", err)
-		}
-		return command{}, domain.ErrKeyMismatch.Code
+		return command{}, domain.ErrKeyMismatch.Code, h.replyError(ctx, env.ID, env.Type, head.InsurerVOEN, domain.ErrKeyMismatch)
 	}
 	return command{env: env, id: env.ID, typ: env.Type, insurerVOEN: head.InsurerVOEN,
-		sessionID: head.SessionID, now: h.cfg.Now().UTC()}, ""
+		sessionID: head.SessionID, now: h.cfg.Now().UTC()}, "", nil
 }
 
-// reject dead-letters a record and answers it when it has an id.
-func (h *Handler) reject(ctx context.Context, in Inbound, id, typ string, code *domain.Error, reason string) string {
+// reject dead-letters a record and answers it when it has an id. Failing to
+// write either is transient: the record is retried, never lost.
+func (h *Handler) reject(ctx context.Context, in Inbound, id, typ string, code *domain.Error, reason string) (string, error) {
 	headers := append([]contracts.Header(nil), in.Headers...)
 	headers = append(headers,
 		contracts.Header{Key: HeaderDLQReason, Value: []byte(reason)},
@@ -93,15 +93,13 @@ func (h *Handler) reject(ctx context.Context, in Inbound, id, typ string, code *
 		contracts.Header{Key: HeaderDLQOffset, Value: []byte(strconv.FormatInt(in.Offset, 10))},
 	)
 	if err := h.out.Publish(ctx, contracts.TopicDeadLetter, Outgoing{Key: string(in.Key), Headers: headers, Value: in.Value}); err != nil {
-		h.log.Error("dead-letter publish failed", "topic", in.Topic, "offset", in.Offset, "err", err)
+		return code.Code, fmt.Errorf("%w: dead-letter: %v", ErrTransient, err)
 	}
 	h.log.Warn("message dead-lettered", "code", code.Code, "topic", in.Topic, "partition", in.Partition, "offset", in.Offset)
 	if id != "" && in.Topic == contracts.TopicPortalCommands {
-		if err := h.replyError(ctx, id, typ, string(in.Key), code.With("%s", reason)); err != nil {
-			h.log.Error("reply failed", "err", err)
-		}
+		return code.Code, h.replyError(ctx, id, typ, string(in.Key), code.With("%s", reason))
 	}
-	return code.Code
+	return code.Code, nil
 }
 
 // fieldCodes names the specific refusal of a field whose value breaks its
@@ -142,9 +140,13 @@ func fieldError(err error) *domain.Error {
 	return found.With("%s", se.Violations[0].Pointer)
 }
 
-func idHeader(headers []contracts.Header) string {
+func idHeader(headers []contracts.Header) string { return ceHeader(headers, "id") }
+
+func typeHeader(headers []contracts.Header) string { return ceHeader(headers, "type") }
+
+func ceHeader(headers []contracts.Header, attr string) string {
 	for _, hd := range headers {
-		if strings.EqualFold(hd.Key, contracts.HeaderPrefix+"id") {
+		if strings.EqualFold(hd.Key, contracts.HeaderPrefix+attr) {
 			return string(hd.Value)
 		}
 	}

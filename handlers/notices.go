@@ -48,7 +48,10 @@ func (h *Handler) publishNotice(ctx context.Context, v store.View, a domain.Appl
 		DataContentType: contracts.PDFContentType, Data: pdf,
 		Extensions: map[string]string{ExtensionApplicationID: a.ID, ExtensionNoticeVersion: strconv.Itoa(version)},
 	}
-	return h.out.Publish(ctx, contracts.TopicNotices, FromEnvelope(env))
+	if err := h.out.Publish(ctx, contracts.TopicNotices, FromEnvelope(env)); err != nil {
+		return fmt.Errorf("%w: notice: %v", ErrTransient, err)
+	}
+	return nil
 }
 
 func (h *Handler) noticeGet(_ context.Context, c command) (replyFunc, error) {

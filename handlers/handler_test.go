@@ -1,0 +1,143 @@
+package handlers_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dsmf/ssc-adapter/adapters/notice"
+	"github.com/dsmf/ssc-adapter/adapters/store"
+	"github.com/dsmf/ssc-adapter/contracts"
+	"github.com/dsmf/ssc-adapter/handlers"
+	"github.com/dsmf/ssc-adapter/testkit"
+)
+
+// memoryLog is a Publisher that keeps records in memory and folds events
+// into the store at once, as the log reader would: fast unit tests of the
+// handlers without a broker.
+type memoryLog struct {
+	mu      sync.Mutex
+	state   *store.Store
+	records map[string][]handlers.Outgoing
+	fail    map[string]error // topic -> error to return
+}
+
+func (m *memoryLog) Publish(_ context.Context, topic string, recs ...handlers.Outgoing) error {
+	m.mu.Lock()
+	if err := m.fail[topic]; err != nil {
+		m.mu.Unlock()
+		return err
+	}
+	m.records[topic] = append(m.records[topic], recs...)
+	m.mu.Unlock()
+	if topic == contracts.TopicEvents || topic == contracts.TopicInsurers || topic == contracts.TopicInsuredPersons || topic == contracts.TopicIdentityDocuments {
+		for _, r := range recs {
+			m.state.Apply([]store.Record{{Topic: topic, Key: []byte(r.Key), Value: r.Value, Headers: r.Headers}})
+		}
+	}
+	return nil
+}
+
+func (m *memoryLog) on(topic string) []handlers.Outgoing {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]handlers.Outgoing(nil), m.records[topic]...)
+}
+
+type renderer func(notice.Notice) ([]byte, error)
+
+func (r renderer) Render(n notice.Notice) ([]byte, error) { return r(n) }
+
+func newUnit(t *testing.T, notices handlers.NoticeRenderer) (*handlers.Handler, *memoryLog) {
+	t.Helper()
+	st, err := store.New()
+	require.NoError(t, err)
+	log := &memoryLog{state: st, records: map[string][]handlers.Outgoing{}, fail: map[string]error{}}
+	var refs []store.Record
+	for i, r := range []any{testkit.Insurer, testkit.Employee().Insured, testkit.Employee().Document} {
+		topic, env, err := contracts.ReferenceEnvelope(string(rune('a'+i)), r, time.Now())
+		require.NoError(t, err)
+		refs = append(refs, store.Record{Topic: topic, Key: []byte(env.Key), Value: env.Data, Headers: env.BinaryHeaders()})
+	}
+	st.Apply(refs)
+	h := handlers.New(handlers.Config{DecisionTimeout: 2 * time.Second}, st, log, notices, nil,
+		slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return h, log
+}
+
+func inbound(t *testing.T, c testkit.Command) handlers.Inbound {
+	t.Helper()
+	env, err := c.Envelope(contracts.SourcePortal, time.Now())
+	require.NoError(t, err)
+	return handlers.Inbound{Topic: c.Topic, Key: []byte(c.Key), Headers: env.BinaryHeaders(), Value: env.Data}
+}
+
+func lastReply(t *testing.T, log *memoryLog) contracts.ErrorReply {
+	t.Helper()
+	replies := log.on(contracts.TopicReplies)
+	require.NotEmpty(t, replies)
+	r := replies[len(replies)-1]
+	var e contracts.ErrorReply
+	require.NoError(t, json.Unmarshal(r.Value, &e))
+	return e
+}
+
+// A broker that refuses the event is a transient failure: the command is
+// retried (Handle returns an error), nothing is answered or dead-lettered.
+func TestBrokerFailureIsTransient(t *testing.T) {
+	h, log := newUnit(t, nil)
+	log.fail[contracts.TopicEvents] = errors.New("kafka: broker not available")
+	err := h.Handle(context.Background(), inbound(t, testkit.DirectorLogin(testkit.Insurer.VOEN)))
+	require.Error(t, err)
+	assert.ErrorIs(t, err, handlers.ErrTransient)
+	assert.Empty(t, log.on(contracts.TopicReplies))
+	assert.Empty(t, log.on(contracts.TopicDeadLetter))
+
+	// Once the broker is back, the retry succeeds.
+	delete(log.fail, contracts.TopicEvents)
+	cmd := testkit.DirectorLogin(testkit.Insurer.VOEN)
+	require.NoError(t, h.Handle(context.Background(), inbound(t, cmd)))
+	assert.Len(t, log.on(contracts.TopicReplies), 1)
+}
+
+// A dead letter that cannot be written is retried too: never lost.
+func TestDeadLetterFailureIsTransient(t *testing.T) {
+	h, log := newUnit(t, nil)
+	log.fail[contracts.TopicDeadLetter] = errors.New("kafka: broker not available")
+	err := h.Handle(context.Background(), handlers.Inbound{Topic: contracts.TopicPortalCommands, Value: []byte("garbage")})
+	assert.ErrorIs(t, err, handlers.ErrTransient)
+}
+
+// A failure that no retry can mend (here the notice renderer panics, then
+// fails) is answered with INTERNAL_ERROR and dead-lettered, and the
+// partition goes on.
+func TestPermanentFailureIsAnsweredAndDeadLettered(t *testing.T) {
+	for name, r := range map[string]renderer{
+		"panic": func(notice.Notice) ([]byte, error) { panic("font table corrupt") },
+		"error": func(notice.Notice) ([]byte, error) { return nil, errors.New("font table corrupt") },
+	} {
+		t.Run(name, func(t *testing.T) {
+			h, log := newUnit(t, r)
+			login := testkit.DirectorLogin(testkit.Insurer.VOEN)
+			require.NoError(t, h.Handle(context.Background(), inbound(t, login)))
+			var res contracts.LoginResult
+			require.NoError(t, json.Unmarshal(log.on(contracts.TopicReplies)[0].Value, &res))
+			s := testkit.Session{ID: res.SessionID, VOEN: testkit.Insurer.VOEN}
+
+			submit := testkit.SubmitNew(s)
+			require.NoError(t, h.Handle(context.Background(), inbound(t, submit)))
+			e := lastReply(t, log)
+			assert.Equal(t, "INTERNAL_ERROR", e.Code)
+			assert.Equal(t, submit.ID, e.CommandID)
+			assert.Len(t, log.on(contracts.TopicDeadLetter), 1)
+		})
+	}
+}
