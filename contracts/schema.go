@@ -1,0 +1,353 @@
+package contracts
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
+)
+
+// The JSON Schemas (draft 2020-12) of every JSON payload. A schema file is
+// named after its CloudEvents type without the "az.gov.dsmf." prefix, e.g.
+// ssc.session.login.v1.schema.json for az.gov.dsmf.ssc.session.login.v1;
+// common.schema.json holds shared $defs and is no message's schema.
+//
+//go:embed schemas/*.json
+var schemaFS embed.FS
+
+const (
+	schemaDir    = "schemas"
+	schemaSuffix = ".schema.json"
+	// schemaTypePrefix is what a type loses to become a schema file name.
+	schemaTypePrefix = "az.gov.dsmf."
+	// SchemaBaseURL is the base of every schema's $id; relative $refs between
+	// the files resolve against it, so no schema is ever fetched.
+	SchemaBaseURL = "https://schemas.dsmf.gov.az/ssc/"
+	commonSchema  = "common" + schemaSuffix
+)
+
+// Validation errors; ValidatePayload wraps one of them.
+var (
+	// ErrUnknownType: the CloudEvents type has no schema (unknown, or not
+	// JSON such as TypeNotice).
+	ErrUnknownType = errors.New("no schema for CloudEvents type")
+	// ErrSchemaViolation: the data does not match the schema of its type.
+	ErrSchemaViolation = errors.New("payload violates its schema")
+	// ErrNotJSON: the data is not one JSON document. Errors wrapping it also
+	// wrap ErrSchemaViolation.
+	ErrNotJSON = errors.New("payload is not JSON")
+)
+
+// maxViolations bounds the reasons reported, so a garbage document yields a
+// short error.
+const maxViolations = 5
+
+// Violation is one broken rule. It names where and which keyword but never
+// the offending value, because payloads hold personal data (FIN, SSN, names)
+// and errors end up in logs and replies.
+type Violation struct {
+	// Pointer is a JSON pointer into the data; "" is the document itself.
+	Pointer string
+	// Keyword is the schema keyword that failed, e.g. "pattern", "required",
+	// "additionalProperties"; "false" means the property is not allowed here.
+	Keyword string
+	// Missing lists the absent properties of a "required" violation. They are
+	// names from the schema, not from the data.
+	Missing []string
+}
+
+func (v Violation) String() string {
+	at := v.Pointer
+	if at == "" {
+		at = "(root)"
+	}
+	if len(v.Missing) > 0 {
+		return at + ": " + v.Keyword + " " + strings.Join(v.Missing, ",")
+	}
+	return at + ": " + v.Keyword
+}
+
+// SchemaError says why a payload does not match its schema. It wraps
+// ErrSchemaViolation.
+type SchemaError struct {
+	Type       string
+	Violations []Violation
+}
+
+func (e *SchemaError) Error() string {
+	parts := make([]string, len(e.Violations))
+	for i, v := range e.Violations {
+		parts[i] = v.String()
+	}
+	return fmt.Sprintf("%s: %s: %s", ErrSchemaViolation, e.Type, strings.Join(parts, "; "))
+}
+
+func (e *SchemaError) Unwrap() error { return ErrSchemaViolation }
+
+// schemaFiles maps each CloudEvents type to its schema file name. Built once
+// from the embedded directory, so adding a file adds a type.
+var schemaFiles = sync.OnceValue(func() map[string]string {
+	entries, err := fs.ReadDir(schemaFS, schemaDir)
+	if err != nil {
+		panic("contracts: embedded schemas: " + err.Error()) // cannot happen with go:embed
+	}
+	m := make(map[string]string, len(entries))
+	for _, e := range entries {
+		if name := e.Name(); name != commonSchema && strings.HasSuffix(name, schemaSuffix) {
+			m[schemaTypePrefix+strings.TrimSuffix(name, schemaSuffix)] = name
+		}
+	}
+	return m
+})
+
+// compiled holds every message schema, compiled once on first use. Compiled
+// schemas are immutable, so validation is safe for concurrent use.
+var compiled = sync.OnceValues(func() (map[string]*jsonschema.Schema, error) {
+	c := jsonschema.NewCompiler()
+	c.DefaultDraft(jsonschema.Draft2020)
+	c.AssertFormat()  // "date" and "date-time" are rules, not annotations
+	c.AssertContent() // checks base64 of contentEncoding and the PDF below
+	c.RegisterContentMediaType(&jsonschema.MediaType{Name: PDFContentType, Validate: func(b []byte) error {
+		if !bytes.HasPrefix(b, []byte("%PDF-")) {
+			return errors.New("not a PDF")
+		}
+		return nil
+	}})
+	// Only the embedded files are resources; a $ref elsewhere fails to compile
+	// instead of reaching the network.
+	c.UseLoader(noLoader{})
+	entries, err := fs.ReadDir(schemaFS, schemaDir)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range entries {
+		raw, err := schemaFS.ReadFile(path.Join(schemaDir, e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+		if err != nil {
+			return nil, fmt.Errorf("schema %s: %w", e.Name(), err)
+		}
+		if err := c.AddResource(SchemaBaseURL+e.Name(), doc); err != nil {
+			return nil, fmt.Errorf("schema %s: %w", e.Name(), err)
+		}
+	}
+	out := make(map[string]*jsonschema.Schema, len(schemaFiles()))
+	for typ, file := range schemaFiles() {
+		sch, err := c.Compile(SchemaBaseURL + file)
+		if err != nil {
+			return nil, fmt.Errorf("compile schema %s: %w", file, err)
+		}
+		out[typ] = sch
+	}
+	return out, nil
+})
+
+type noLoader struct{}
+
+func (noLoader) Load(url string) (any, error) {
+	return nil, fmt.Errorf("schema %s is not embedded", url)
+}
+
+// CompileSchemas compiles every schema now instead of on first use, so a
+// service can fail at start rather than on its first message.
+func CompileSchemas() error {
+	_, err := compiled()
+	return err
+}
+
+// ValidatePayload checks JSON data against the schema of its CloudEvents
+// type. It returns nil, an error wrapping ErrUnknownType, or one wrapping
+// ErrSchemaViolation: a *SchemaError, or ErrNotJSON as well. An object that
+// repeats a member name is a violation (keyword "duplicateName").
+func ValidatePayload(ceType string, data []byte) error {
+	schemas, err := compiled()
+	if err != nil {
+		return fmt.Errorf("contracts: schemas do not compile: %w", err)
+	}
+	sch, ok := schemas[ceType]
+	if !ok {
+		// The type may come from a hostile record: quote it so it cannot
+		// forge log lines.
+		return fmt.Errorf("%w: %s", ErrUnknownType, strconv.QuoteToASCII(ceType))
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+	if err != nil {
+		// The decoder's message quotes input characters; leave it out.
+		return fmt.Errorf("%w: %w: %s", ErrSchemaViolation, ErrNotJSON, ceType)
+	}
+	// Objects with a repeated name are refused: the validator sees the last
+	// value while other readers may take the first, and that difference is
+	// how a checked document smuggles an unchecked value past the schema.
+	if ptr, dup := duplicateName(data); dup {
+		return &SchemaError{Type: ceType, Violations: []Violation{{Pointer: ptr, Keyword: "duplicateName"}}}
+	}
+	err = sch.Validate(doc)
+	if err == nil {
+		return nil
+	}
+	var ve *jsonschema.ValidationError
+	if !errors.As(err, &ve) {
+		return fmt.Errorf("%w: %s: %v", ErrSchemaViolation, ceType, err)
+	}
+	return &SchemaError{Type: ceType, Violations: violations(ve)}
+}
+
+// violations flattens the error tree to its leaves, the rules actually broken,
+// in a stable order.
+func violations(ve *jsonschema.ValidationError) []Violation {
+	var out []Violation
+	var walk func(*jsonschema.ValidationError)
+	walk = func(e *jsonschema.ValidationError) {
+		if len(e.Causes) > 0 {
+			for _, c := range e.Causes {
+				walk(c)
+			}
+			return
+		}
+		v := Violation{Pointer: pointer(e.InstanceLocation), Keyword: strings.Join(e.ErrorKind.KeywordPath(), "/")}
+		switch k := e.ErrorKind.(type) {
+		case *kind.Required:
+			v.Missing = slices.Sorted(slices.Values(k.Missing))
+		case *kind.FalseSchema:
+			v.Keyword = "false"
+		}
+		out = append(out, v)
+	}
+	walk(ve)
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Pointer != out[j].Pointer {
+			return out[i].Pointer < out[j].Pointer
+		}
+		return out[i].Keyword < out[j].Keyword
+	})
+	if len(out) > maxViolations {
+		out = out[:maxViolations]
+	}
+	return out
+}
+
+var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
+
+// pointer renders an instance location as a JSON pointer (RFC 6901).
+func pointer(loc []string) string {
+	var b strings.Builder
+	for _, tok := range loc {
+		b.WriteByte('/')
+		b.WriteString(pointerEscaper.Replace(tok))
+	}
+	return b.String()
+}
+
+// duplicateName reports the JSON pointer of the first object that repeats a
+// member name. data is known to be one valid JSON document. The walk is
+// iterative, so deep nesting costs memory for the stack only.
+func duplicateName(data []byte) (string, bool) {
+	type frame struct {
+		pointer   string
+		object    bool
+		names     map[string]struct{}
+		expectKey bool
+		key       string // object: the current member's name
+		index     int    // array: the current element's index
+	}
+	var stack []*frame
+	// child is the pointer of the value about to start in the top frame.
+	child := func() string {
+		if len(stack) == 0 {
+			return ""
+		}
+		top := stack[len(stack)-1]
+		if top.object {
+			return top.pointer + "/" + pointerEscaper.Replace(top.key)
+		}
+		return top.pointer + "/" + strconv.Itoa(top.index)
+	}
+	// done moves the top frame past the value that just ended.
+	done := func() {
+		if len(stack) == 0 {
+			return
+		}
+		if top := stack[len(stack)-1]; top.object {
+			top.expectKey = true
+		} else {
+			top.index++
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	for {
+		tok, err := dec.Token()
+		if err != nil { // io.EOF, or malformed input the caller already refused
+			return "", false
+		}
+		switch tok {
+		case json.Delim('{'), json.Delim('['):
+			stack = append(stack, &frame{pointer: child(), object: tok == json.Delim('{'), expectKey: true})
+			continue
+		case json.Delim('}'), json.Delim(']'):
+			stack = stack[:len(stack)-1]
+			done()
+			continue
+		}
+		if top := len(stack) - 1; top >= 0 && stack[top].object && stack[top].expectKey {
+			f := stack[top]
+			name, _ := tok.(string)
+			if f.names == nil {
+				f.names = map[string]struct{}{}
+			}
+			if _, seen := f.names[name]; seen {
+				return f.pointer, true
+			}
+			f.names[name] = struct{}{}
+			f.key, f.expectKey = name, false
+			continue
+		}
+		done()
+	}
+}
+
+// SchemaFor returns the JSON Schema of a CloudEvents type (a copy).
+func SchemaFor(ceType string) ([]byte, bool) {
+	file, ok := schemaFiles()[ceType]
+	if !ok {
+		return nil, false
+	}
+	raw, err := schemaFS.ReadFile(path.Join(schemaDir, file))
+	if err != nil {
+		return nil, false
+	}
+	return raw, true // ReadFile of an embed.FS returns a fresh copy
+}
+
+// SchemaID returns the $id of a type's schema, the value for the CloudEvents
+// dataschema attribute.
+func SchemaID(ceType string) (string, bool) {
+	file, ok := schemaFiles()[ceType]
+	if !ok {
+		return "", false
+	}
+	return SchemaBaseURL + file, true
+}
+
+// SchemaTypes lists every CloudEvents type that has a schema, sorted.
+func SchemaTypes() []string {
+	types := make([]string, 0, len(schemaFiles()))
+	for t := range schemaFiles() {
+		types = append(types, t)
+	}
+	sort.Strings(types)
+	return types
+}
