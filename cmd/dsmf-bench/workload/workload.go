@@ -186,27 +186,32 @@ func atoi(s string) int {
 
 // References emits every reference record: insurers, insured persons, then
 // identity documents.
-func (g *Generator) References(emit func(Record) error) error {
+func (g *Generator) References(emit func(Record) error) error { return g.ReferenceShard(0, 1, emit) }
+
+// ReferenceShard emits the reference records whose index is shard modulo
+// shards, so that several goroutines can make them at once. Every key
+// occurs once, so their order does not matter.
+func (g *Generator) ReferenceShard(shard, shards int, emit func(Record) error) error {
 	at := g.cfg.Start.AddDate(-1, 0, 0)
-	one := func(id string, rec any) error {
-		topic, env, err := contracts.ReferenceEnvelope(id, rec, at)
+	one := func(kind string, i int, rec any) error {
+		topic, env, err := contracts.ReferenceEnvelope("reg-"+kind+"-"+strconv.Itoa(i), rec, at)
 		if err != nil {
 			return err
 		}
 		return emit(Record{Topic: topic, Key: []byte(env.Key), Value: env.Data, Headers: env.BinaryHeaders()})
 	}
-	for i := 0; i < g.cfg.Insurers; i++ {
-		if err := one("reg-insurer-"+strconv.Itoa(i), g.Insurer(i)); err != nil {
+	for i := shard; i < g.cfg.Insurers; i += shards {
+		if err := one("insurer", i, g.Insurer(i)); err != nil {
 			return err
 		}
 	}
-	for i := 0; i < g.cfg.Persons; i++ {
-		if err := one("reg-insured-"+strconv.Itoa(i), g.InsuredPerson(i)); err != nil {
+	for i := shard; i < g.cfg.Persons; i += shards {
+		if err := one("insured", i, g.InsuredPerson(i)); err != nil {
 			return err
 		}
 	}
-	for i := 0; i < g.cfg.Documents; i++ {
-		if err := one("reg-document-"+strconv.Itoa(i), g.Document(i)); err != nil {
+	for i := shard; i < g.cfg.Documents; i += shards {
+		if err := one("document", i, g.Document(i)); err != nil {
 			return err
 		}
 	}

@@ -1,0 +1,44 @@
+// Command dsmf-bench measures the adapter. Each scenario is a subcommand in
+// a file of its own:
+//
+//	dsmf-bench rebuild [flags]   cold start: state rebuilt from the topics (rebuild.go)
+//	dsmf-bench kfake [-addr]     run only the broker, print its address (broker.go)
+//
+// By default a scenario starts kfake in a child process, so what it measures
+// of memory is the adapter's alone; -brokers uses a running cluster instead.
+// Run a subcommand with -h for its flags.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"sort"
+	"syscall"
+)
+
+// scenarios are the subcommands; each registers itself in an init function.
+var scenarios = map[string]func(ctx context.Context, args []string) error{}
+
+func main() {
+	if len(os.Args) < 2 || scenarios[os.Args[1]] == nil {
+		usage()
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := scenarios[os.Args[1]](ctx, os.Args[2:]); err != nil {
+		fmt.Fprintf(os.Stderr, "dsmf-bench %s: %v\n", os.Args[1], err)
+		os.Exit(1)
+	}
+}
+
+func usage() {
+	var names []string
+	for n := range scenarios {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	fmt.Fprintf(os.Stderr, "usage: dsmf-bench <scenario> [flags]\nscenarios: %v\n", names)
+}
