@@ -40,3 +40,13 @@ func EnsureTopics(admin sarama.ClusterAdmin, specs []contracts.TopicSpec) error 
 	}
 	return nil
 }
+
+// CreateTopics connects to brokers and ensures the topics exist.
+func CreateTopics(brokers []string, specs []contracts.TopicSpec) error {
+	admin, err := sarama.NewClusterAdmin(brokers, Config{Brokers: brokers}.SaramaConfig())
+	if err != nil {
+		return fmt.Errorf("kafka admin: %w", err)
+	}
+	defer admin.Close()
+	return EnsureTopics(admin, specs)
+}

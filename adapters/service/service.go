@@ -221,6 +221,7 @@ func (s *Service) Run(ctx context.Context) error {
 	close(s.readyCh)
 	s.log.Info("ready: consuming commands", "topics", commandTopics, "group", s.cfg.ConsumerGroup)
 	go s.watchLag(ctx)
+	go s.watchBroker(ctx)
 
 	select {
 	case <-ctx.Done():
@@ -289,6 +290,11 @@ func (s *Service) router(h *handlers.Handler) (*message.Router, error) {
 	sc := kc.SaramaConfig()
 	sc.Consumer.Group.Session.Timeout = s.cfg.GroupSessionTimeout
 	sc.Consumer.Group.Heartbeat.Interval = s.cfg.GroupHeartbeat
+	// A join must complete well within a request's read timeout: with the
+	// default 60 s, a member that crashed mid-rebalance keeps a new one's
+	// JoinGroup waiting past 30 s, the request times out, and the new
+	// member never gets in.
+	sc.Consumer.Group.Rebalance.Timeout = s.cfg.GroupSessionTimeout
 	sub, err := wmkafka.NewSubscriber(wmkafka.SubscriberConfig{
 		Brokers: s.brokers, Unmarshaler: kafka.CloudEventsMarshaler{}, OverwriteSaramaConfig: sc,
 		ConsumerGroup: s.cfg.ConsumerGroup, NackResendSleep: 250 * time.Millisecond, ReconnectRetrySleep: time.Second,
@@ -322,6 +328,35 @@ func inbound(topic string, msg *message.Message) handlers.Inbound {
 	in.Partition, _ = wmkafka.MessagePartitionFromCtx(msg.Context())
 	in.Offset, _ = wmkafka.MessagePartitionOffsetFromCtx(msg.Context())
 	return in
+}
+
+// watchBroker reports not-ready while Kafka cannot be reached; sarama
+// reconnects by itself, and commands wait (they are retried, not dropped).
+func (s *Service) watchBroker(ctx context.Context) {
+	tick := time.NewTicker(2 * time.Second)
+	defer tick.Stop()
+	down := false
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		_, err := s.client.Controller()
+		if err == nil {
+			err = s.client.RefreshMetadata(contracts.TopicEvents)
+		}
+		switch {
+		case err != nil && !down:
+			down = true
+			s.ready.NotReady("cannot reach Kafka")
+			s.log.Warn("cannot reach Kafka; not ready until it is back", "err", err)
+		case err == nil && down:
+			down = false
+			s.ready.Ready()
+			s.log.Info("Kafka reachable again; ready")
+		}
+	}
 }
 
 // watchLag updates the lag gauges every few seconds.

@@ -62,6 +62,7 @@ func configure(args []string, getenv func(string) string) (service.Config, *slog
 	demo := fs.Bool("demo-data", envBool(getenv, "DSMF_DEMO_DATA", def.DemoData), "load demo reference data into empty reference topics (env DSMF_DEMO_DATA)")
 	idle := fs.Duration("session-idle", envDuration(getenv, "DSMF_SESSION_IDLE", def.SessionIdle), "close a session after this long without a command (env DSMF_SESSION_IDLE)")
 	shutdown := fs.Duration("shutdown-timeout", envDuration(getenv, "DSMF_SHUTDOWN_TIMEOUT", def.ShutdownTimeout), "deadline of a graceful stop (env DSMF_SHUTDOWN_TIMEOUT)")
+	groupSession := fs.Duration("group-session-timeout", envDuration(getenv, "DSMF_GROUP_SESSION_TIMEOUT", def.GroupSessionTimeout), "consumer group session timeout: how soon a crashed instance's partitions move (env DSMF_GROUP_SESSION_TIMEOUT)")
 	clientID := fs.String("client-id", env("DSMF_CLIENT_ID", def.ClientID), "Kafka client id of this instance (env DSMF_CLIENT_ID)")
 	level := fs.String("log-level", env("DSMF_LOG_LEVEL", "info"), "debug, info, warn or error (env DSMF_LOG_LEVEL)")
 	format := fs.String("log-format", env("DSMF_LOG_FORMAT", "text"), "text or json (env DSMF_LOG_FORMAT)")
@@ -87,6 +88,7 @@ func configure(args []string, getenv func(string) string) (service.Config, *slog
 	cfg.Partitions, cfg.ConsumerGroup = int32(*partitions), *group
 	cfg.CreateTopics, cfg.DemoData = *create, *demo
 	cfg.SessionIdle, cfg.ShutdownTimeout, cfg.ClientID = *idle, *shutdown, *clientID
+	cfg.GroupSessionTimeout = *groupSession
 	cfg.Logger = logger
 	return cfg, logger, nil
 }
