@@ -136,14 +136,20 @@ func DecodeEnvelope(key []byte, headers []Header, value []byte) (Envelope, error
 	ce := map[string]string{}
 	for _, h := range headers {
 		name := strings.ToLower(h.Key)
-		if !utf8.Valid(h.Value) {
+		// Other headers (tracing, say) may hold bytes; only ours must be text.
+		isOurs := name == HeaderContentType || strings.HasPrefix(name, HeaderPrefix)
+		if isOurs && !utf8.Valid(h.Value) {
 			return Envelope{}, fmt.Errorf("%w: header %q is not UTF-8", ErrBadEnvelope, name)
 		}
 		switch {
 		case name == HeaderContentType:
 			contentType = string(h.Value)
 		case strings.HasPrefix(name, HeaderPrefix):
-			ce[strings.TrimPrefix(name, HeaderPrefix)] = string(h.Value)
+			attr := strings.TrimPrefix(name, HeaderPrefix)
+			if !validAttributeName(attr) {
+				return Envelope{}, fmt.Errorf("%w: header %q does not name a CloudEvents attribute", ErrBadEnvelope, name)
+			}
+			ce[attr] = string(h.Value)
 		}
 	}
 	if strings.HasPrefix(strings.ToLower(contentType), StructuredContentType) {
@@ -167,9 +173,14 @@ func decodeStructured(key, value []byte) (Envelope, error) {
 	attrs := map[string]string{}
 	var data []byte
 	for name, v := range raw {
+		if !validAttributeName(name) && name != "data_base64" {
+			return Envelope{}, fmt.Errorf("%w: %q is not a CloudEvents attribute name", ErrBadEnvelope, name)
+		}
 		switch name {
 		case "data":
-			data = v
+			if string(v) != "null" {
+				data = v
+			}
 		case "data_base64":
 			var s string
 			if err := json.Unmarshal(v, &s); err != nil {
@@ -183,6 +194,9 @@ func decodeStructured(key, value []byte) (Envelope, error) {
 		default:
 			var s string
 			if err := json.Unmarshal(v, &s); err != nil {
+				if contextAttributes[name] {
+					return Envelope{}, fmt.Errorf("%w: attribute %q must be a string", ErrBadEnvelope, name)
+				}
 				// CloudEvents allows non-string extension values; keep their JSON text.
 				s = string(v)
 			}
@@ -190,6 +204,25 @@ func decodeStructured(key, value []byte) (Envelope, error) {
 		}
 	}
 	return fromAttributes(key, attrs, data)
+}
+
+// contextAttributes are the attributes CloudEvents defines, all strings here.
+var contextAttributes = map[string]bool{"specversion": true, "id": true, "source": true, "type": true,
+	"subject": true, "time": true, "datacontenttype": true, "dataschema": true}
+
+// validAttributeName: CloudEvents attribute names are lower-case letters
+// and digits, at most 20 of them.
+func validAttributeName(name string) bool {
+	if name == "" || len(name) > 20 {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 func fromAttributes(key []byte, attrs map[string]string, data []byte) (Envelope, error) {
