@@ -1,0 +1,114 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dsmf/ssc-adapter/contracts"
+	"github.com/dsmf/ssc-adapter/testkit"
+)
+
+// structured is a reply as send prints it when piped.
+type structured struct {
+	Type          string          `json:"type"`
+	CorrelationID string          `json:"correlationid"`
+	Data          json.RawMessage `json:"data"`
+}
+
+func decodeLine(t *testing.T, stdout string) structured {
+	t.Helper()
+	lines := strings.Split(strings.TrimRight(stdout, "\n"), "\n")
+	require.Len(t, lines, 1, "one line of JSON: %q", stdout)
+	var s structured
+	require.NoError(t, json.Unmarshal([]byte(lines[0]), &s), lines[0])
+	return s
+}
+
+func TestSendPrintsJSONWhenPiped(t *testing.T) {
+	h := testkit.Start(t, testkit.Options{})
+	brokers := strings.Join(h.Brokers, ",")
+
+	code, stdout, stderr := runCLI(t, "-brokers", brokers, "send", "login-director", "-voen", testkit.Insurer.VOEN)
+	require.Equal(t, 0, code, stderr)
+	reply := decodeLine(t, stdout)
+	assert.Equal(t, contracts.TypeLoginResult, reply.Type)
+	var login contracts.LoginResult
+	require.NoError(t, json.Unmarshal(reply.Data, &login))
+	assert.Equal(t, reply.CorrelationID, login.CommandID, "the reply answers the command sent")
+	assert.Equal(t, contracts.RoleOwner, login.Role)
+	assert.Equal(t, testkit.Insurer.FullName, login.Insurer.FullName)
+	assert.NotContains(t, stdout, "\x1b[")
+
+	// The session works for the next command; the payload can come from a file.
+	file := filepath.Join(t.TempDir(), "profile.json")
+	require.NoError(t, os.WriteFile(file, []byte(`{"sessionId":"`+login.SessionID+`",
+		"insurerVoen":"`+testkit.Insurer.VOEN+`"}`), 0o600))
+	code, stdout, stderr = runCLI(t, "-brokers", brokers, "send", "-type", contracts.TypeProfileGet, "-file", file)
+	require.Equal(t, 0, code, stderr)
+	assert.Equal(t, contracts.TypeProfileResult, decodeLine(t, stdout).Type)
+
+	// An error reply exits 1 and is printed all the same.
+	code, stdout, _ = runCLI(t, "-brokers", brokers, "send", "login-director", "-voen", "1111111111")
+	assert.Equal(t, 1, code)
+	reply = decodeLine(t, stdout)
+	assert.Equal(t, contracts.TypeError, reply.Type)
+	assert.Contains(t, string(reply.Data), `"code":"INSURER_UNKNOWN"`)
+
+	// A decision is answered by its event on the log.
+	code, stdout, _ = runCLI(t, "-brokers", brokers, "send", "decision", "-application", "nope", "-decision", "take-into-processing")
+	assert.Equal(t, 1, code)
+	reply = decodeLine(t, stdout)
+	assert.Equal(t, contracts.TypeCommandRejected, reply.Type)
+	assert.Contains(t, string(reply.Data), `"code":"APPLICATION_NOT_FOUND"`)
+}
+
+func TestSendTimesOut(t *testing.T) {
+	h := testkit.Start(t, testkit.Options{})
+	for _, in := range h.Instances() {
+		in.Stop()
+	}
+	code, _, stderr := runCLI(t, "-brokers", strings.Join(h.Brokers, ","), "send", "login-director", "-timeout", "300ms")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "no answer to az.gov.dsmf.ssc.session.login.v1")
+	assert.Contains(t, stderr, "within 300ms")
+}
+
+func TestUsage(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"-help"}, 0, "usage: dsmfctl"},
+		{[]string{}, 2, "commands:"},
+		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
+		{[]string{"seed", "-help"}, 0, "usage: dsmfctl seed"},
+		{[]string{"seed", "-kind", "people", "x.csv"}, 2, "unknown kind"},
+		{[]string{"seed", "-kind", "insurers"}, 2, "give one FILE"},
+		{[]string{"seed", "-kind", "insurers", "x.txt"}, 2, "cannot tell the format"},
+		{[]string{"send"}, 2, "usage: dsmfctl send"},
+		{[]string{"send", "login-director", "-help"}, 0, "usage: dsmfctl send login-director"},
+		{[]string{"send", "teleport"}, 2, `unknown shortcut "teleport"`},
+		{[]string{"send", "-type", contracts.TypeLogin}, 2, "-type and -file go together"},
+		{[]string{"send", "profile"}, 2, "-session is required"},
+		{[]string{"send", "--bogus"}, 2, "flag provided but not defined"},
+		{[]string{"tail", "-from", "yesterday"}, 2, "-from must be newest or oldest"},
+		{[]string{"tail", "-topic", "gossip"}, 2, `unknown topic "gossip"`},
+		{[]string{"tail", "-insurer", "12"}, 2, "-insurer must be a VÖEN"},
+		{[]string{"notice", "-session", "s"}, 2, "-application is required"},
+		{[]string{"demo", "extra"}, 2, "unexpected argument"},
+		{[]string{"-brokers", " , ", "demo"}, 2, "no brokers given"},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, tc.args...)
+			assert.Equal(t, tc.code, code)
+			assert.Contains(t, stdout+stderr, tc.want)
+		})
+	}
+}
