@@ -105,6 +105,17 @@ var (
 	ErrOwnerOnly          = newError("OWNER_ONLY", "Bu əməliyyatı yalnız möhür vurmaq səlahiyyəti olan imza edə bilər", "Only the signature with stamp authority may do this")
 )
 
+// Signed login assertions: the portal vouches for the signer with its own
+// signature, so no one else on the bus can log in as a director.
+var (
+	ErrAssertionUnsigned   = newError("ASSERTION_UNSIGNED", "Giriş təsdiqi portal tərəfindən imzalanmayıb", "The login assertion is not signed by the portal")
+	ErrAssertionKeyUnknown = newError("ASSERTION_KEY_UNKNOWN", "Giriş təsdiqi naməlum açarla imzalanıb", "The login assertion is signed with a key this service does not know")
+	ErrAssertionSignature  = newError("ASSERTION_SIGNATURE_INVALID", "Giriş təsdiqinin imzası yoxlanışdan keçmədi (məzmun dəyişdirilib)", "The login assertion's signature does not verify: its content was changed")
+	ErrAssertionReplayed   = newError("ASSERTION_REPLAYED", "Bu giriş təsdiqi artıq istifadə olunub", "This login assertion was used before")
+	ErrAssertionStale      = newError("ASSERTION_STALE", "Giriş təsdiqi çox əvvəl verilib, yenidən daxil olun", "The login assertion was issued too long ago; log in again")
+	ErrAssertionFuture     = newError("ASSERTION_FROM_FUTURE", "Giriş təsdiqinin vaxtı gələcəkdədir", "The login assertion is dated in the future")
+)
+
 // Grant errors.
 var (
 	ErrGrantDuplicate     = newError("GRANT_DUPLICATE", "Bu imzaya bu xidmət üçün artıq səlahiyyət verilib", "This signature already holds a grant for this service")

@@ -84,6 +84,24 @@ func DecideLogin(l Login, facts LoginFacts, now time.Time) (Principal, error) {
 	return Principal{}, refusal
 }
 
+// AssertionWindow bounds how old a login assertion may be, and how far in
+// the future its clock may run ahead of ours.
+type AssertionWindow struct {
+	MaxAge, Skew time.Duration
+}
+
+// Check refuses an assertion issued too long ago or in the future. Together
+// with the memory of assertion ids used within MaxAge, it stops replays.
+func (w AssertionWindow) Check(issuedAt, now time.Time) error {
+	switch {
+	case issuedAt.After(now.Add(w.Skew)):
+		return ErrAssertionFuture
+	case now.Sub(issuedAt) > w.MaxAge:
+		return ErrAssertionStale
+	}
+	return nil
+}
+
 // Session is an open login (sessiya). Commands name it; it ends with ÇIXIŞ,
 // after IdleTimeout without commands, or when the signer's certificate ends.
 type Session struct {
