@@ -30,7 +30,7 @@ func (s *Store) Apply(records []Record) {
 	for _, r := range records {
 		switch r.Topic {
 		case contracts.TopicEvents:
-			f, err := applyEvent(txn, r)
+			f, err := s.applyEvent(txn, r)
 			switch {
 			case err != nil:
 				st.Undecodable++
@@ -45,7 +45,7 @@ func (s *Store) Apply(records []Record) {
 				fates = append(fates, f)
 			}
 		case contracts.TopicInsurers, contracts.TopicInsuredPersons, contracts.TopicIdentityDocuments:
-			if err := applyReference(txn, r); err != nil {
+			if err := s.applyReference(txn, r); err != nil {
 				st.Undecodable++
 			} else {
 				st.References++
@@ -77,36 +77,39 @@ func decode[T any](data []byte) (T, error) {
 	return v, err
 }
 
+// referenceTables maps the reference topics to their tables.
+var referenceTables = map[string]string{contracts.TopicInsurers: tInsurers,
+	contracts.TopicInsuredPersons: tInsured, contracts.TopicIdentityDocuments: tDocuments}
+
 // applyReference replaces or deletes a reference row.
-func applyReference(txn *memdb.Txn, r Record) error {
-	table := map[string]string{contracts.TopicInsurers: tInsurers,
-		contracts.TopicInsuredPersons: tInsured, contracts.TopicIdentityDocuments: tDocuments}[r.Topic]
+func (s *Store) applyReference(txn *memdb.Txn, r Record) error {
+	table := referenceTables[r.Topic]
 	if r.Value == nil {
 		if _, err := txn.DeleteAll(table, "id", string(r.Key)); err != nil {
 			return fmt.Errorf("delete %s %s: %w", table, r.Key, err)
 		}
 		return nil
 	}
-	env, err := contracts.DecodeEnvelope(r.Key, r.Headers, r.Value)
+	_, data, err := envelopeOf(r)
 	if err != nil {
 		return err
 	}
 	var row any
 	switch r.Topic {
 	case contracts.TopicInsurers:
-		v, err := decode[contracts.Insurer](env.Data)
+		v, err := s.in.decodeInsurer(data)
 		if err != nil || v.VOEN == "" {
 			return fmt.Errorf("insurer record: %w", err)
 		}
 		row = &v
 	case contracts.TopicInsuredPersons:
-		v, err := decode[contracts.InsuredPerson](env.Data)
+		v, err := s.in.decodeInsured(data)
 		if err != nil || v.SSN == "" {
 			return fmt.Errorf("insured person record: %w", err)
 		}
 		row = &v
 	default:
-		v, err := decode[contracts.IdentityDocument](env.Data)
+		v, err := s.in.decodeDocument(data)
 		if err != nil || v.FIN == "" {
 			return fmt.Errorf("identity document record: %w", err)
 		}
@@ -115,19 +118,97 @@ func applyReference(txn *memdb.Txn, r Record) error {
 	return txn.Insert(table, row)
 }
 
+// event is a decoded domain event: its metadata, and its payload (one of
+// the contracts' event types) or why the payload could not be read.
+type event struct {
+	typ        string
+	meta       contracts.EventMeta
+	payload    any
+	payloadErr error
+}
+
+// decodeEvent reads an event's data once, into its type. When that fails
+// but the metadata reads, the event is still one (its fold fails: a
+// conflict); when the metadata does not read, the record is undecodable.
+func decodeEvent(typ string, data []byte) (event, error) {
+	e := event{typ: typ}
+	var err error
+	switch typ {
+	case contracts.TypeSessionOpened:
+		e.payload, e.meta, err = decodeTyped[contracts.SessionOpened](data)
+	case contracts.TypeSessionClosed:
+		e.payload, e.meta, err = decodeTyped[contracts.SessionClosed](data)
+	case contracts.TypeGrantCreated:
+		e.payload, e.meta, err = decodeTyped[contracts.GrantCreated](data)
+	case contracts.TypeGrantRevoked:
+		e.payload, e.meta, err = decodeTyped[contracts.GrantRevoked](data)
+	case contracts.TypeDraftSaved, contracts.TypeApplicationSubmitted:
+		e.payload, e.meta, err = decodeTyped[contracts.DraftSaved](data) // same shape as ApplicationSubmitted
+	case contracts.TypeDraftDeleted:
+		e.payload, e.meta, err = decodeTyped[contracts.DraftDeleted](data)
+	case contracts.TypeApplicationStatusMoved:
+		e.payload, e.meta, err = decodeTyped[contracts.ApplicationStatusChanged](data)
+	case contracts.TypeCommandRejected:
+		e.payload, e.meta, err = decodeTyped[contracts.CommandRejected](data)
+	default:
+		err = fmt.Errorf("unknown event type")
+	}
+	if err != nil {
+		e.payload, e.payloadErr = nil, err
+		meta, merr := decode[struct{ contracts.EventMeta }](data)
+		if merr != nil {
+			return event{}, merr
+		}
+		e.meta = meta.EventMeta
+	}
+	return e, nil
+}
+
+func decodeTyped[T any](data []byte) (any, contracts.EventMeta, error) {
+	var v T
+	if err := json.Unmarshal(data, &v); err != nil {
+		return nil, contracts.EventMeta{}, err
+	}
+	return v, metaFrom(&v), nil
+}
+
+// metaFrom reads the EventMeta every event type embeds.
+func metaFrom(v any) contracts.EventMeta {
+	switch e := v.(type) {
+	case *contracts.SessionOpened:
+		return e.EventMeta
+	case *contracts.SessionClosed:
+		return e.EventMeta
+	case *contracts.GrantCreated:
+		return e.EventMeta
+	case *contracts.GrantRevoked:
+		return e.EventMeta
+	case *contracts.DraftSaved:
+		return e.EventMeta
+	case *contracts.DraftDeleted:
+		return e.EventMeta
+	case *contracts.ApplicationStatusChanged:
+		return e.EventMeta
+	case *contracts.CommandRejected:
+		return e.EventMeta
+	}
+	return contracts.EventMeta{}
+}
+
 // applyEvent folds one domain event. An event applies only if its command has
 // no outcome yet and its Seq is the insurer's next; that makes the fold
 // idempotent and lets the first of two racing writers win everywhere alike.
-func applyEvent(txn *memdb.Txn, r Record) (fate, error) {
-	env, err := contracts.DecodeEnvelope(r.Key, r.Headers, r.Value)
+func (s *Store) applyEvent(txn *memdb.Txn, r Record) (fate, error) {
+	typ, data, err := envelopeOf(r)
 	if err != nil {
 		return fate{}, err
 	}
-	meta, err := decode[struct{ contracts.EventMeta }](env.Data)
-	if err != nil || meta.CommandID == "" || meta.InsurerVOEN == "" {
-		return fate{}, fmt.Errorf("event %s: no command id or insurer", env.Type)
+	ev, err := decodeEvent(typ, data)
+	if err != nil || ev.meta.CommandID == "" || ev.meta.InsurerVOEN == "" {
+		return fate{}, fmt.Errorf("event %s: no command id or insurer", typ)
 	}
-	m := meta.EventMeta
+	m := ev.meta
+	m.InsurerVOEN = s.in.string(m.InsurerVOEN)
 	f := fate{commandID: m.CommandID}
 	if raw, _ := txn.First(tOutcomes, "id", m.CommandID); raw != nil {
 		f.duplicate = true
@@ -141,8 +222,8 @@ func applyEvent(txn *memdb.Txn, r Record) (fate, error) {
 		f.Conflict = true
 		return f, nil
 	}
-	out := Outcome{CommandID: m.CommandID, InsurerVOEN: m.InsurerVOEN, EventType: env.Type, At: m.At}
-	if err := foldEvent(txn, env, &stream, &out); err != nil {
+	out := Outcome{CommandID: m.CommandID, InsurerVOEN: m.InsurerVOEN, EventType: typ, At: m.At}
+	if err := foldEvent(txn, ev, &stream, &out); err != nil {
 		// A well-formed event that does not fit state was decided on state
 		// this reader does not have: treat it as a lost race.
 		f.Conflict = true
@@ -160,13 +241,13 @@ func applyEvent(txn *memdb.Txn, r Record) (fate, error) {
 }
 
 // foldEvent applies the event's change and names what it touched in out.Ref.
-func foldEvent(txn *memdb.Txn, env contracts.Envelope, stream *Stream, out *Outcome) error {
-	switch env.Type {
+func foldEvent(txn *memdb.Txn, ev event, stream *Stream, out *Outcome) error {
+	if ev.payloadErr != nil {
+		return ev.payloadErr
+	}
+	switch ev.typ {
 	case contracts.TypeSessionOpened:
-		e, err := decode[contracts.SessionOpened](env.Data)
-		if err != nil {
-			return err
-		}
+		e := ev.payload.(contracts.SessionOpened)
 		s := domain.Session{ID: e.SessionID, InsurerVOEN: e.InsurerVOEN,
 			Principal: domain.Principal{Role: domain.Role(e.Role), GrantID: e.GrantID},
 			Signer: domain.Signer{Method: domain.Method(e.Method), FIN: e.SignerFIN,
@@ -184,10 +265,7 @@ func foldEvent(txn *memdb.Txn, env contracts.Envelope, stream *Stream, out *Outc
 		out.Ref = e.SessionID
 		return txn.Insert(tSessions, &s)
 	case contracts.TypeSessionClosed:
-		e, err := decode[contracts.SessionClosed](env.Data)
-		if err != nil {
-			return err
-		}
+		e := ev.payload.(contracts.SessionClosed)
 		s, ok := first[domain.Session](txn, tSessions, "id", e.SessionID)
 		if !ok {
 			return fmt.Errorf("close of unknown session")
@@ -195,24 +273,18 @@ func foldEvent(txn *memdb.Txn, env contracts.Envelope, stream *Stream, out *Outc
 		s.Closed, s.LastActive, out.Ref = true, e.At, e.SessionID
 		return txn.Insert(tSessions, &s)
 	case contracts.TypeGrantCreated:
-		e, err := decode[contracts.GrantCreated](env.Data)
-		if err != nil {
-			return err
-		}
+		e := ev.payload.(contracts.GrantCreated)
 		g := GrantFromWire(e.InsurerVOEN, e.Grant)
 		out.Ref = g.ID
 		touch(txn, e.SessionID, e.At)
 		return txn.Insert(tGrants, &g)
 	case contracts.TypeGrantRevoked:
-		e, err := decode[contracts.GrantRevoked](env.Data)
-		if err != nil {
-			return err
-		}
+		e := ev.payload.(contracts.GrantRevoked)
 		g, ok := first[domain.Grant](txn, tGrants, "id", e.GrantID)
 		if !ok || g.InsurerVOEN != e.InsurerVOEN {
 			return fmt.Errorf("revoke of unknown grant")
 		}
-		g, err = g.Revoke(e.At)
+		g, err := g.Revoke(e.At)
 		if err != nil {
 			return err
 		}
@@ -220,19 +292,13 @@ func foldEvent(txn *memdb.Txn, env contracts.Envelope, stream *Stream, out *Outc
 		touch(txn, e.SessionID, e.At)
 		return txn.Insert(tGrants, &g)
 	case contracts.TypeDraftSaved, contracts.TypeApplicationSubmitted:
-		e, err := decode[contracts.DraftSaved](env.Data) // same shape as ApplicationSubmitted
-		if err != nil {
-			return err
-		}
+		e := ev.payload.(contracts.DraftSaved) // same shape as ApplicationSubmitted
 		a := ApplicationFromWire(e.Application)
 		out.Ref = a.ID
 		touch(txn, e.SessionID, e.At)
 		return txn.Insert(tApplications, &applicationRow{ID: a.ID, InsurerVOEN: a.InsurerVOEN, SSN: a.Person.Insured.SSN, App: a})
 	case contracts.TypeDraftDeleted:
-		e, err := decode[contracts.DraftDeleted](env.Data)
-		if err != nil {
-			return err
-		}
+		e := ev.payload.(contracts.DraftDeleted)
 		out.Ref = e.ApplicationID
 		touch(txn, e.SessionID, e.At)
 		n, err := txn.DeleteAll(tApplications, "id", e.ApplicationID)
@@ -241,10 +307,7 @@ func foldEvent(txn *memdb.Txn, env contracts.Envelope, stream *Stream, out *Outc
 		}
 		return err
 	case contracts.TypeApplicationStatusMoved:
-		e, err := decode[contracts.ApplicationStatusChanged](env.Data)
-		if err != nil {
-			return err
-		}
+		e := ev.payload.(contracts.ApplicationStatusChanged)
 		row, ok := first[applicationRow](txn, tApplications, "id", e.ApplicationID)
 		if !ok || row.App.Status != domain.Status(e.From) {
 			return fmt.Errorf("status change does not fit the application")
@@ -267,10 +330,7 @@ func foldEvent(txn *memdb.Txn, env contracts.Envelope, stream *Stream, out *Outc
 		row.App, out.Ref = a, a.ID
 		return txn.Insert(tApplications, &row)
 	case contracts.TypeCommandRejected:
-		e, err := decode[contracts.CommandRejected](env.Data)
-		if err != nil {
-			return err
-		}
+		e := ev.payload.(contracts.CommandRejected)
 		out.Code, out.Detail = e.Code, e.Detail
 		touch(txn, e.SessionID, e.At)
 		return nil

@@ -83,12 +83,15 @@ func table(name string, indexes ...*memdb.IndexSchema) *memdb.TableSchema {
 func Schema() *memdb.DBSchema {
 	tables := []*memdb.TableSchema{
 		// Reference rows are stored as they come from the registers.
-		table(tInsurers, idIndex("VOEN"), byField("account", "AccountNumber")),                    // contracts.Insurer
-		table(tInsured, idIndex("SSN"), byField("fin", "FIN"), byField("insurer", "InsurerVOEN")), // contracts.InsuredPerson
-		table(tDocuments, idIndex("FIN")),                                                         // contracts.IdentityDocument
+		// Every index costs memory and time for each row (a radix tree
+		// entry of a few hundred bytes): only what is read, or what the
+		// registers' look-ups need, is indexed.
+		table(tInsurers, idIndex("VOEN"), byField("account", "AccountNumber")), // contracts.Insurer
+		table(tInsured, idIndex("SSN"), byField("fin", "FIN")),                 // contracts.InsuredPerson
+		table(tDocuments, idIndex("FIN")),                                      // contracts.IdentityDocument
 		// What the event log made.
 		table(tCertificates, idIndex("SSN")),
-		table(tSessions, idIndex("ID"), byField("insurer", "InsurerVOEN")),
+		table(tSessions, idIndex("ID")),
 		table(tGrants, idIndex("ID"), byField("insurer", "InsurerVOEN")),
 		table(tApplications, idIndex("ID"), byField("insurer", "InsurerVOEN"), byField("ssn", "SSN")),
 		table(tOutcomes, idIndex("CommandID")),

@@ -23,6 +23,8 @@ type Store struct {
 	lastSeen map[string]time.Time
 
 	stats Stats
+
+	in interner // used by Apply only, under memdb's writer lock
 }
 
 // Stats counts what the fold did.
@@ -36,7 +38,13 @@ func New() (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("memdb schema: %w", err)
 	}
-	return &Store{db: db, waiters: map[string][]chan Result{}, lastSeen: map[string]time.Time{}}, nil
+	// Nothing watches the store (WatchSet), so its writes need not track
+	// which radix nodes they change to close their channels on commit; a
+	// snapshot is a MemDB that does not. That tracking overflows in a big
+	// transaction and then walks the whole tree at every commit.
+	db = db.Snapshot()
+	return &Store{db: db, waiters: map[string][]chan Result{}, lastSeen: map[string]time.Time{},
+		in: interner{m: map[string]string{}}}, nil
 }
 
 // Stats returns the fold's counters.
