@@ -25,6 +25,11 @@ type Config struct {
 	DecisionTimeout time.Duration
 	// Now is the clock; tests set it.
 	Now func() time.Time
+	// PortalKeys verify the portal's signatures on login assertions; when
+	// empty, signatures are not checked (development only).
+	PortalKeys contracts.KeySet
+	// AssertionWindow bounds a signed assertion's age and clock skew.
+	AssertionWindow domain.AssertionWindow
 }
 
 // Handler decides commands.
@@ -47,6 +52,9 @@ func New(cfg Config, state *store.Store, out Publisher, notices NoticeRenderer, 
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.AssertionWindow == (domain.AssertionWindow{}) {
+		cfg.AssertionWindow = domain.AssertionWindow{MaxAge: 5 * time.Minute, Skew: 30 * time.Second}
 	}
 	if observer == nil {
 		observer = nopObserver{}

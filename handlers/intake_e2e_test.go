@@ -91,7 +91,7 @@ func TestMalformedInputIsDeadLetteredAndAnswered(t *testing.T) {
 // A command in structured content mode is accepted, as the binding asks.
 func TestStructuredContentModeIsAccepted(t *testing.T) {
 	h := testkit.Start(t, testkit.Options{})
-	cmd := testkit.DirectorLogin(testkit.Insurer.VOEN)
+	cmd := h.Sign(testkit.DirectorLogin(testkit.Insurer.VOEN))
 	env, err := cmd.Envelope(contracts.SourcePortal, time.Now())
 	require.NoError(t, err)
 	value, err := env.StructuredJSON()

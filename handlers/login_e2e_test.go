@@ -1,10 +1,12 @@
 package handlers_test
 
 import (
+	"crypto/ed25519"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/dsmf/ssc-adapter/contracts"
 	"github.com/dsmf/ssc-adapter/testkit"
@@ -98,4 +100,39 @@ func TestAccessRefusalCodes(t *testing.T) {
 	h.MustOK(h.Request(testkit.ProfileGet(idle)), contracts.TypeProfileResult, nil)
 	clock.Advance(11 * time.Minute)
 	assert.Equal(t, "SESSION_EXPIRED", h.Request(testkit.ProfileGet(idle)).Code())
+}
+
+// Only the portal can vouch for a signer: a login assertion must carry a
+// valid signature from a configured key, be fresh, and not come from the
+// future. Each refusal has its own code.
+func TestLoginAssertionSignatures(t *testing.T) {
+	h := testkit.Start(t, testkit.Options{})
+	voen := testkit.Insurer.VOEN
+
+	unsigned := testkit.DirectorLogin(voen)
+	unsigned.Unsigned = true
+	assert.Equal(t, "ASSERTION_UNSIGNED", h.Request(unsigned).Code())
+
+	signed := h.Sign(testkit.DirectorLogin(voen))
+	tampered := signed
+	tampered.ID = "tampered-" + signed.ID // a new command, not a redelivery
+	a := tampered.Payload.(contracts.LoginAssertion)
+	a.SignerFIN = testkit.DeputyFIN // someone else claims the director's signature
+	tampered.Payload = a
+	assert.Equal(t, "ASSERTION_SIGNATURE_INVALID", h.Request(tampered).Code())
+
+	_, otherKey, err := ed25519.GenerateKey(nil)
+	require.NoError(t, err)
+	foreign, err := contracts.SignAssertion(testkit.DirectorLogin(voen).Payload.(contracts.LoginAssertion), "stolen-key", otherKey)
+	require.NoError(t, err)
+	cmd := testkit.DirectorLogin(voen)
+	cmd.Payload = foreign
+	assert.Equal(t, "ASSERTION_KEY_UNKNOWN", h.Request(cmd).Code())
+
+	stale := testkit.DirectorLogin(voen, func(a *contracts.LoginAssertion) { a.IssuedAt = time.Now().Add(-time.Hour) })
+	assert.Equal(t, "ASSERTION_STALE", h.Request(h.Sign(stale)).Code())
+	future := testkit.DirectorLogin(voen, func(a *contracts.LoginAssertion) { a.IssuedAt = time.Now().Add(time.Hour) })
+	assert.Equal(t, "ASSERTION_FROM_FUTURE", h.Request(h.Sign(future)).Code())
+
+	h.MustOK(h.Request(signed), contracts.TypeLoginResult, nil)
 }

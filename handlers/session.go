@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/dsmf/ssc-adapter/adapters/store"
@@ -45,6 +46,9 @@ func (h *Handler) login(ctx context.Context, c command) (replyFunc, error) {
 		return nil, err
 	}
 	o, err := h.change(ctx, c, func(v store.View, meta contracts.EventMeta) (string, any, error) {
+		if err := h.checkSignature(c, a); err != nil {
+			return "", nil, err
+		}
 		signer := domain.Signer{Method: domain.Method(a.Method), FIN: a.SignerFIN, StampAuthority: a.StampAuthority,
 			CertNotBefore: a.CertNotBefore, CertNotAfter: a.CertNotAfter}
 		if a.Card != nil {
@@ -79,6 +83,23 @@ func (h *Handler) login(ctx context.Context, c command) (replyFunc, error) {
 			Insurer: store.ProfileToWire(ins), OpenedAt: s.OpenedAt,
 			IdleLimit: contracts.DurationSeconds(h.cfg.SessionIdle.Seconds())}, nil
 	}), nil
+}
+
+// checkSignature verifies the portal's signature on a login assertion and
+// its age; without configured keys it lets every assertion through.
+func (h *Handler) checkSignature(c command, a contracts.LoginAssertion) error {
+	if len(h.cfg.PortalKeys) == 0 {
+		return nil
+	}
+	switch err := contracts.VerifyAssertion(h.cfg.PortalKeys, c.env.Data); {
+	case errors.Is(err, contracts.ErrUnsigned):
+		return domain.ErrAssertionUnsigned
+	case errors.Is(err, contracts.ErrUnknownKey):
+		return domain.ErrAssertionKeyUnknown
+	case err != nil:
+		return domain.ErrAssertionSignature
+	}
+	return h.cfg.AssertionWindow.Check(a.IssuedAt, c.now)
 }
 
 func (h *Handler) logout(ctx context.Context, c command) (replyFunc, error) {

@@ -17,6 +17,8 @@ type Command struct {
 	Topic   string
 	Key     string
 	Payload any
+	// Unsigned sends a login assertion without the portal's signature.
+	Unsigned bool
 }
 
 // Session names a logged-in session and its insurer.

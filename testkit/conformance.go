@@ -1,6 +1,7 @@
 package testkit
 
 import (
+	"crypto/ed25519"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -23,6 +24,10 @@ type Target struct {
 	Middlewares []message.HandlerMiddleware
 	// Timeout bounds each wait for a reply or an event; default 15s.
 	Timeout time.Duration
+	// SigningKey and SigningKeyID sign login assertions as the portal does;
+	// give the key the deployment trusts. Ignored without Brokers.
+	SigningKey   ed25519.PrivateKey
+	SigningKeyID string
 }
 
 // RunConformance drives every scenario of the manual and every documented
@@ -33,7 +38,8 @@ type Target struct {
 // and their employees, with random identifiers) to the reference topics, so
 // it can run again and again against the same deployment.
 func RunConformance(t *testing.T, target Target) {
-	h := Start(t, Options{Brokers: target.Brokers, Timeout: target.Timeout, NoFixtures: true, Middlewares: target.Middlewares})
+	h := Start(t, Options{Brokers: target.Brokers, Timeout: target.Timeout, NoFixtures: true, Middlewares: target.Middlewares,
+		SigningKey: target.SigningKey, SigningKeyID: target.SigningKeyID})
 	w := newWorld()
 	w.publish(t, h)
 	for _, group := range conformance {

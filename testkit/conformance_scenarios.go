@@ -349,7 +349,7 @@ var conformance = []scenarioGroup{
 			c.wantCode(c.h.Request(cmd), "SCHEMA_VIOLATION")
 		}},
 		{"structured content mode is accepted", func(c *check) {
-			cmd := c.w.login(c.w.insurer.VOEN, true)
+			cmd := c.h.Sign(c.w.login(c.w.insurer.VOEN, true))
 			env, err := cmd.Envelope(contracts.SourcePortal, time.Now())
 			if err != nil {
 				c.t.Fatal(err)

@@ -2,6 +2,7 @@ package testkit
 
 import (
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -46,6 +47,16 @@ type Options struct {
 	NoFixtures bool
 	// Middlewares wrap the in-process adapter's command handlers.
 	Middlewares []message.HandlerMiddleware
+	// Kafka is the in-process adapter's SASL and TLS configuration.
+	Kafka kafka.Security
+	// ClientKafka is the harness client's (Harness.Client); zero uses Kafka.
+	ClientKafka kafka.Security
+	// SigningKey signs login assertions as the portal does, under
+	// SigningKeyID. The in-process adapter gets a fresh key of its own when
+	// none is given; against a deployment, give the key it trusts (without
+	// one, assertions go unsigned).
+	SigningKey   ed25519.PrivateKey
+	SigningKeyID string
 }
 
 // Harness runs a test against the adapter: an in-process one by default,
@@ -73,6 +84,10 @@ func Start(t TB, opts Options) *Harness {
 	h := &Harness{t: t, opts: opts, Brokers: opts.Brokers}
 	t.Cleanup(h.close)
 	if len(h.Brokers) == 0 {
+		if h.opts.SigningKey == nil {
+			_, h.opts.SigningKey, _ = ed25519.GenerateKey(nil)
+			h.opts.SigningKeyID = "testkit"
+		}
 		c, err := kafka.StartEmbedded(kafka.EmbeddedOptions{Addr: "127.0.0.1:0", DataDir: opts.DataDir,
 			Extra: append([]kfake.Opt{kfake.GroupMinSessionTimeout(time.Second)}, opts.KfakeOptions...)})
 		if err != nil {
@@ -82,7 +97,11 @@ func Start(t TB, opts Options) *Harness {
 		// The first instance creates the topics; the client needs them.
 		h.StartInstance("adapter-1")
 	}
-	client, err := NewClient(h.Brokers)
+	clientSec := opts.ClientKafka
+	if clientSec == (kafka.Security{}) {
+		clientSec = opts.Kafka
+	}
+	client, err := NewSecureClient(h.Brokers, clientSec)
 	if err != nil {
 		t.Fatalf("testkit: %v", err)
 	}
@@ -146,8 +165,10 @@ func (h *Harness) StartInstance(name string) *Instance {
 	h.t.Helper()
 	svc, err := service.New(service.Config{Brokers: h.Brokers, CreateTopics: true, ClientID: name,
 		Partitions: contracts.DefaultPartitions, SessionIdle: h.opts.SessionIdle, Now: h.opts.Now,
+		PortalKeys:          contracts.KeySet{h.opts.SigningKeyID: h.opts.SigningKey.Public().(ed25519.PublicKey)},
 		GroupSessionTimeout: 6 * time.Second, GroupHeartbeat: 200 * time.Millisecond,
-		ShutdownTimeout: 5 * time.Second, Logger: h.opts.Logger.With("instance", name), Middlewares: h.opts.Middlewares})
+		ShutdownTimeout: 5 * time.Second, Logger: h.opts.Logger.With("instance", name), Middlewares: h.opts.Middlewares,
+		Kafka: h.opts.Kafka})
 	if err != nil {
 		h.t.Fatalf("testkit: start adapter %s: %v", name, err)
 	}
@@ -208,9 +229,11 @@ func (h *Harness) close() {
 	}
 }
 
-// Send produces a command and returns at once.
+// Send produces a command and returns at once. A login assertion without a
+// signature is signed with the harness's key, unless c.Unsigned.
 func (h *Harness) Send(c Command) {
 	h.t.Helper()
+	c = h.Sign(c)
 	env, err := c.Envelope(contracts.SourcePortal, time.Now())
 	if err != nil {
 		h.t.Fatalf("testkit: %v", err)
@@ -221,6 +244,25 @@ func (h *Harness) Send(c Command) {
 	if err := h.Client.Produce(c.Topic, env); err != nil {
 		h.t.Fatalf("testkit: %v", err)
 	}
+}
+
+// Sign signs a login assertion as the portal does, issued now by the
+// harness's clock; other commands, signed or Unsigned ones pass unchanged.
+func (h *Harness) Sign(c Command) Command {
+	h.t.Helper()
+	a, ok := c.Payload.(contracts.LoginAssertion)
+	if !ok || a.Signature != nil || c.Unsigned || h.opts.SigningKey == nil {
+		return c
+	}
+	if h.opts.Now != nil {
+		a.IssuedAt = h.opts.Now().UTC()
+	}
+	signed, err := contracts.SignAssertion(a, h.opts.SigningKeyID, h.opts.SigningKey)
+	if err != nil {
+		h.t.Fatalf("testkit: sign: %v", err)
+	}
+	c.Payload = signed
+	return c
 }
 
 // Reply is the answer to a command.

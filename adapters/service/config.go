@@ -10,6 +10,7 @@ import (
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/twmb/franz-go/pkg/kfake"
 
+	"github.com/dsmf/ssc-adapter/adapters/kafka"
 	"github.com/dsmf/ssc-adapter/contracts"
 )
 
@@ -44,10 +45,20 @@ type Config struct {
 	GroupHeartbeat      time.Duration
 	// ClientID names this instance to the brokers.
 	ClientID string
+	// Kafka is SASL and TLS to the brokers; every client the adapter builds
+	// (client, admin, publisher, subscriber) uses it. Zero is PLAINTEXT.
+	Kafka kafka.Security
 	// Logger receives the service's logs; nil uses slog.Default().
 	Logger *slog.Logger
 	// Now is the clock; nil uses time.Now.
 	Now func() time.Time
+	// PortalKeys verify the portal's Ed25519 signatures on login assertions.
+	PortalKeys contracts.KeySet
+	// AllowUnsignedAssertions turns signature checks off: development only.
+	AllowUnsignedAssertions bool
+	// DevKeyFile keeps the development signing key made when the embedded
+	// broker runs without PortalKeys; empty makes a throwaway one.
+	DevKeyFile string
 	// Middlewares wrap every command handler (tracing, fault injection in tests).
 	Middlewares []message.HandlerMiddleware
 }
@@ -57,6 +68,7 @@ func Defaults() Config {
 	return Config{
 		EmbeddedAddr:        "127.0.0.1:9092",
 		DataDir:             "data/kafka",
+		DevKeyFile:          "data/portal-signing-key.json",
 		HTTPAddr:            "127.0.0.1:8080",
 		Partitions:          contracts.DefaultPartitions,
 		ConsumerGroup:       "dsmf-ssc-adapter",

@@ -42,6 +42,7 @@ type Service struct {
 	http     *ops.Server
 	pub      *wmkafka.Publisher
 	readyCh  chan struct{}
+	keys     contracts.KeySet
 }
 
 // New connects to the brokers (starting the embedded one if none are
@@ -79,6 +80,9 @@ func New(cfg Config) (*Service, error) {
 		}
 	}()
 
+	if err := cfg.Kafka.Validate(); err != nil {
+		return nil, fmt.Errorf("kafka security: %w", err)
+	}
 	if len(s.brokers) == 0 {
 		e, err := kafka.StartEmbedded(kafka.EmbeddedOptions{Addr: cfg.EmbeddedAddr, DataDir: cfg.DataDir, Extra: cfg.EmbeddedOptions})
 		if err != nil {
@@ -89,10 +93,20 @@ func New(cfg Config) (*Service, error) {
 			"try", "kcat -b "+s.brokers[0]+" -L")
 		cfg.CreateTopics = true
 	}
-	kc := kafka.Config{Brokers: s.brokers, ClientID: cfg.ClientID}
+	var err error
+	if s.keys, err = s.portalKeys(); err != nil {
+		return nil, err
+	}
+	kc := s.kafkaConfig()
+	if cfg.Kafka != (kafka.Security{}) {
+		log.Info("Kafka security", "kafka", cfg.Kafka)
+	}
+	for _, w := range cfg.Kafka.Warnings() {
+		log.Warn(w)
+	}
 	client, err := sarama.NewClient(s.brokers, kc.SaramaConfig())
 	if err != nil {
-		return nil, fmt.Errorf("connect to Kafka at %v: %w", s.brokers, err)
+		return nil, fmt.Errorf("connect to Kafka at %v as %s: %w", s.brokers, cfg.Kafka.Protocol(), err)
 	}
 	s.client = client
 	if cfg.CreateTopics {
@@ -140,6 +154,11 @@ func (s *Service) wmLogger() watermill.LoggerAdapter {
 	return watermill.NewSlogLoggerWithLevelMapping(s.log, map[slog.Level]slog.Level{
 		slog.LevelInfo: slog.LevelDebug,
 	})
+}
+
+// kafkaConfig is what every Kafka client of the adapter is built from.
+func (s *Service) kafkaConfig() kafka.Config {
+	return kafka.Config{Brokers: s.brokers, ClientID: s.cfg.ClientID, Security: s.cfg.Kafka}
 }
 
 // Brokers are the brokers in use (the embedded one's address when embedded).
@@ -204,7 +223,7 @@ func (s *Service) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("notice renderer: %w", err)
 	}
-	h := handlers.New(handlers.Config{SessionIdle: s.cfg.SessionIdle, Now: s.cfg.Now}, s.State,
+	h := handlers.New(handlers.Config{SessionIdle: s.cfg.SessionIdle, Now: s.cfg.Now, PortalKeys: s.keys}, s.State,
 		publisher{s.pub}, notices, s.Metrics, s.log)
 	router, err := s.router(h)
 	if err != nil {
@@ -286,8 +305,7 @@ func (s *Service) rebuild(ctx context.Context) error {
 // router builds the watermill router that consumes both command topics in
 // the consumer group.
 func (s *Service) router(h *handlers.Handler) (*message.Router, error) {
-	kc := kafka.Config{Brokers: s.brokers, ClientID: s.cfg.ClientID}
-	sc := kc.SaramaConfig()
+	sc := s.kafkaConfig().SaramaConfig()
 	sc.Consumer.Group.Session.Timeout = s.cfg.GroupSessionTimeout
 	sc.Consumer.Group.Heartbeat.Interval = s.cfg.GroupHeartbeat
 	// A join must complete well within a request's read timeout: with the

@@ -2,6 +2,8 @@ package main_test
 
 import (
 	"bufio"
+	"crypto/ed25519"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -41,12 +43,18 @@ func TestKillsLoseNothingAndDoubleNothing(t *testing.T) {
 
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 11))
 	insurers := publishInsurers(t, client, rng, 40)
+	pub, key, err := ed25519.GenerateKey(nil)
+	require.NoError(t, err)
+	bin.portalKeys = "portal-1=" + base64.StdEncoding.EncodeToString(pub)
 	adapter := startAdapter(t, bin, brokerAddr)
 
 	// Log every insurer's director in before the storm.
 	sessions := make([]testkit.Session, len(insurers))
 	for i, voen := range insurers {
 		cmd := testkit.DirectorLogin(voen)
+		signed, err := contracts.SignAssertion(cmd.Payload.(contracts.LoginAssertion), "portal-1", key)
+		require.NoError(t, err)
+		cmd.Payload = signed
 		send(t, client, cmd)
 		r := waitReply(t, client, cmd.ID, 30*time.Second)
 		var res contracts.LoginResult
@@ -234,7 +242,7 @@ func publishInsurers(t *testing.T, c *testkit.Client, rng *rand.Rand, n int) []s
 	return voens
 }
 
-type binaries struct{ adapter, broker string }
+type binaries struct{ adapter, broker, portalKeys string }
 
 func buildBinaries(t *testing.T) binaries {
 	t.Helper()
@@ -277,7 +285,7 @@ func freeAddr(t *testing.T) string {
 func startAdapter(t *testing.T, b binaries, broker string) *adapterProcess {
 	t.Helper()
 	httpAddr := freeAddr(t)
-	cmd := exec.Command(b.adapter, "-brokers", broker, "-http-addr", httpAddr, "-demo-data=false",
+	cmd := exec.Command(b.adapter, "-brokers", broker, "-http-addr", httpAddr, "-demo-data=false", "-portal-keys", b.portalKeys,
 		"-group-session-timeout", "6s", "-shutdown-timeout", "10s", "-log-level", "warn")
 	cmd.Stderr = os.Stderr
 	require.NoError(t, cmd.Start())

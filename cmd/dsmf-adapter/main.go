@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/dsmf/ssc-adapter/adapters/service"
+	"github.com/dsmf/ssc-adapter/contracts"
 )
 
 func main() {
@@ -63,10 +64,18 @@ func configure(args []string, getenv func(string) string) (service.Config, *slog
 	idle := fs.Duration("session-idle", envDuration(getenv, "DSMF_SESSION_IDLE", def.SessionIdle), "close a session after this long without a command (env DSMF_SESSION_IDLE)")
 	shutdown := fs.Duration("shutdown-timeout", envDuration(getenv, "DSMF_SHUTDOWN_TIMEOUT", def.ShutdownTimeout), "deadline of a graceful stop (env DSMF_SHUTDOWN_TIMEOUT)")
 	groupSession := fs.Duration("group-session-timeout", envDuration(getenv, "DSMF_GROUP_SESSION_TIMEOUT", def.GroupSessionTimeout), "consumer group session timeout: how soon a crashed instance's partitions move (env DSMF_GROUP_SESSION_TIMEOUT)")
+	portalKeys := fs.String("portal-keys", env("DSMF_PORTAL_KEYS", ""), "public keys that verify the portal's login-assertion signatures: keyId=base64 Ed25519 key, comma-separated (env DSMF_PORTAL_KEYS)")
+	allowUnsigned := fs.Bool("allow-unsigned-assertions", envBool(getenv, "DSMF_ALLOW_UNSIGNED_ASSERTIONS", false), "accept login assertions without checking signatures: development only (env DSMF_ALLOW_UNSIGNED_ASSERTIONS)")
+	devKey := fs.String("dev-key-file", env("DSMF_DEV_KEY_FILE", def.DevKeyFile), "with the embedded broker and no portal keys: where the development signing key is kept (env DSMF_DEV_KEY_FILE)")
 	clientID := fs.String("client-id", env("DSMF_CLIENT_ID", def.ClientID), "Kafka client id of this instance (env DSMF_CLIENT_ID)")
 	level := fs.String("log-level", env("DSMF_LOG_LEVEL", "info"), "debug, info, warn or error (env DSMF_LOG_LEVEL)")
 	format := fs.String("log-format", env("DSMF_LOG_FORMAT", "text"), "text or json (env DSMF_LOG_FORMAT)")
+	kafkaSecurity := securityFlags(fs, getenv)
 	if err := fs.Parse(args); err != nil {
+		return service.Config{}, nil, err
+	}
+	security, err := kafkaSecurity(*brokers == "")
+	if err != nil {
 		return service.Config{}, nil, err
 	}
 	var lv slog.Level
@@ -81,6 +90,7 @@ func configure(args []string, getenv func(string) string) (service.Config, *slog
 	slog.SetDefault(logger)
 
 	cfg := def
+	cfg.Kafka = security
 	if *brokers != "" {
 		cfg.Brokers = strings.Split(*brokers, ",")
 	}
@@ -89,6 +99,11 @@ func configure(args []string, getenv func(string) string) (service.Config, *slog
 	cfg.CreateTopics, cfg.DemoData = *create, *demo
 	cfg.SessionIdle, cfg.ShutdownTimeout, cfg.ClientID = *idle, *shutdown, *clientID
 	cfg.GroupSessionTimeout = *groupSession
+	keys, err := contracts.ParseKeySet(*portalKeys)
+	if err != nil {
+		return service.Config{}, nil, err
+	}
+	cfg.PortalKeys, cfg.AllowUnsignedAssertions, cfg.DevKeyFile = keys, *allowUnsigned, *devKey
 	cfg.Logger = logger
 	return cfg, logger, nil
 }
