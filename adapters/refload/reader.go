@@ -12,7 +12,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -41,9 +40,9 @@ type Options struct {
 	// Now stamps rows that have no updatedAt; default time.Now, read once
 	// when the reader is made.
 	Now func() time.Time
-	// Workers check rows in parallel, in batches; the rows still come out
-	// in file order. Default runtime.GOMAXPROCS(0); 1 checks on the
-	// caller's goroutine.
+	// Workers check rows in parallel while the file is read ahead; the
+	// rows still come out in file order. Default runtime.GOMAXPROCS(0); 1
+	// reads and checks on the caller's goroutine.
 	Workers int
 }
 
@@ -60,9 +59,7 @@ type Reader struct {
 	line  int
 
 	workers int
-	batch   []rawRow
-	ready   []Row
-	err     error // what ended the input, returned once ready is empty
+	pipe    *pipeline // with workers > 1, started by the first Next
 }
 
 // rawRow is a parsed row not yet checked: its values, or the problem that
@@ -72,9 +69,6 @@ type rawRow struct {
 	values map[string]any
 	errs   []RowError
 }
-
-// batchSize is how many rows are checked at once when there are workers.
-const batchSize = 1024
 
 // maxLine bounds a JSON Lines line: a record is far smaller than a message.
 const maxLine = contracts.MaxMessageBytes
@@ -117,45 +111,18 @@ func (r *Reader) Next() (Row, error) {
 		}
 		return r.check(raw), nil
 	}
-	if len(r.ready) == 0 {
-		if r.err != nil {
-			return Row{}, r.err
-		}
-		r.fill()
-		if len(r.ready) == 0 {
-			return Row{}, r.err
-		}
+	if r.pipe == nil {
+		r.pipe = startPipeline(r)
 	}
-	row := r.ready[0]
-	r.ready[0] = Row{}
-	r.ready = r.ready[1:]
-	return row, nil
+	return r.pipe.next()
 }
 
-// fill parses a batch of rows and checks them with the workers.
-func (r *Reader) fill() {
-	r.batch = r.batch[:0]
-	for len(r.batch) < batchSize {
-		raw, err := r.parse()
-		if err != nil {
-			r.err = err
-			break
-		}
-		r.batch = append(r.batch, raw)
+// Close stops the workers of a reader that is left before its end; the
+// input is not closed. Reading to io.EOF needs no Close.
+func (r *Reader) Close() {
+	if r.pipe != nil {
+		r.pipe.close()
 	}
-	out := make([]Row, len(r.batch))
-	var wg sync.WaitGroup
-	per := (len(r.batch) + r.workers - 1) / r.workers
-	for start := 0; start < len(r.batch); start += per {
-		end := min(start+per, len(r.batch))
-		wg.Go(func() {
-			for i := start; i < end; i++ {
-				out[i] = r.check(r.batch[i])
-			}
-		})
-	}
-	wg.Wait()
-	r.ready = out
 }
 
 func (r *Reader) check(raw rawRow) Row {
