@@ -45,7 +45,17 @@ var watched = []string{contracts.TopicReplies, contracts.TopicEvents, contracts.
 // NewClient connects to brokers and starts reading the output topics from
 // their current end, so it sees only what happens from now on.
 func NewClient(brokers []string) (*Client, error) {
-	cfg := kafka.Config{Brokers: brokers, ClientID: "dsmf-testkit"}.SaramaConfig()
+	return NewSecureClient(brokers, kafka.Security{})
+}
+
+// NewSecureClient is NewClient with SASL credentials and TLS settings. The
+// principal must be allowed to read every topic a Client watches (replies,
+// events, notices, dead letters) and to write those it produces to.
+func NewSecureClient(brokers []string, sec kafka.Security) (*Client, error) {
+	if err := sec.Validate(); err != nil {
+		return nil, fmt.Errorf("testkit: %w", err)
+	}
+	cfg := kafka.Config{Brokers: brokers, ClientID: "dsmf-testkit", Security: sec}.SaramaConfig()
 	cfg.Consumer.MaxWaitTime = 20 * time.Millisecond
 	client, err := sarama.NewClient(brokers, cfg)
 	if err != nil {

@@ -13,12 +13,17 @@ import (
 type Config struct {
 	Brokers  []string
 	ClientID string
+	// Security is SASL and TLS to the brokers; the zero value is PLAINTEXT.
+	Security Security
 }
 
 // SaramaConfig returns the client configuration every part of the adapter
 // starts from. Records are keyed by VÖEN and partitioned with murmur2, the
 // Java client's default, so that the portal's and the back office's
 // producers put an insurer on the same partition as the adapter does.
+//
+// It applies Security (SASL, TLS); call Security.Validate first to get its
+// mistakes as an error.
 func (c Config) SaramaConfig() *sarama.Config {
 	sc := sarama.NewConfig()
 	sc.ClientID = c.ClientID
@@ -41,5 +46,6 @@ func (c Config) SaramaConfig() *sarama.Config {
 	sc.Consumer.Offsets.Initial = sarama.OffsetOldest
 	sc.Consumer.Fetch.Default = 4 << 20
 	sc.Consumer.MaxWaitTime = 100 * time.Millisecond
+	c.Security.apply(sc)
 	return sc
 }

@@ -1,0 +1,122 @@
+package kafka
+
+import (
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/dsmf/ssc-adapter/contracts"
+)
+
+// The principals (SASL users) of a deployment with access control. Topics
+// are created by an operator's super user (docker-compose.yml's kafka-init
+// as "admin"), never by these: none of them has CREATE, ALTER or DELETE.
+const (
+	// PrincipalAdapter is this service.
+	PrincipalAdapter = "adapter"
+	// PrincipalPortal is the e-gov.az portal.
+	PrincipalPortal = "portal"
+	// PrincipalBackOffice is DSMF's back office.
+	PrincipalBackOffice = "backoffice"
+	// PrincipalRegisters publishes DSMF's reference data.
+	PrincipalRegisters = "registers"
+)
+
+// Consumer-group prefixes of the portal and the back office: each may run
+// any group whose name starts with its prefix, and no other.
+const (
+	PortalGroupPrefix     = "dsmf-portal"
+	BackOfficeGroupPrefix = "dsmf-backoffice"
+)
+
+// Operation is an ACL operation, spelled as kafka-acls.sh takes it.
+type Operation string
+
+// The operations granted. DESCRIBE on a topic or group comes with each of
+// them, and so does IDEMPOTENT_WRITE with WRITE on a topic (Kafka 3.0+), so
+// nothing else is needed.
+const (
+	OpRead  Operation = "Read"
+	OpWrite Operation = "Write"
+)
+
+// Grant allows a principal one operation on one topic or group.
+type Grant struct {
+	Principal string
+	// Group is true for a consumer group, false for a topic.
+	Group bool
+	// Name is the topic or group, or its prefix when Prefixed.
+	Name      string
+	Prefixed  bool
+	Operation Operation
+}
+
+// Grants are the ACLs of a deployment: everything each principal may do,
+// and so, by omission, everything it may not. adapterGroup is the adapter's
+// consumer group (DSMF_CONSUMER_GROUP).
+//
+//   - adapter: reads both command topics in its group, reads and writes the
+//     event log, writes replies, notices and dead letters, reads the
+//     reference topics.
+//   - portal: writes portal commands; reads replies and notices in its
+//     own groups. It can neither write back-office commands or the event
+//     log nor read the event log.
+//   - backoffice: writes back-office commands; reads the event log and
+//     notices in its own groups. It cannot write portal commands or the
+//     event log.
+//   - registers: writes the three reference topics.
+func Grants(adapterGroup string) []Grant {
+	topic := func(p, name string, op Operation) Grant {
+		return Grant{Principal: p, Name: name, Operation: op}
+	}
+	var g []Grant
+	for _, t := range []string{contracts.TopicPortalCommands, contracts.TopicBackOfficeCommands, contracts.TopicEvents,
+		contracts.TopicInsurers, contracts.TopicInsuredPersons, contracts.TopicIdentityDocuments} {
+		g = append(g, topic(PrincipalAdapter, t, OpRead))
+	}
+	for _, t := range []string{contracts.TopicEvents, contracts.TopicReplies, contracts.TopicNotices, contracts.TopicDeadLetter} {
+		g = append(g, topic(PrincipalAdapter, t, OpWrite))
+	}
+	g = append(g, Grant{Principal: PrincipalAdapter, Group: true, Name: adapterGroup, Operation: OpRead})
+
+	g = append(g,
+		topic(PrincipalPortal, contracts.TopicPortalCommands, OpWrite),
+		topic(PrincipalPortal, contracts.TopicReplies, OpRead),
+		topic(PrincipalPortal, contracts.TopicNotices, OpRead),
+		Grant{Principal: PrincipalPortal, Group: true, Name: PortalGroupPrefix, Prefixed: true, Operation: OpRead},
+
+		topic(PrincipalBackOffice, contracts.TopicBackOfficeCommands, OpWrite),
+		topic(PrincipalBackOffice, contracts.TopicEvents, OpRead),
+		topic(PrincipalBackOffice, contracts.TopicNotices, OpRead),
+		Grant{Principal: PrincipalBackOffice, Group: true, Name: BackOfficeGroupPrefix, Prefixed: true, Operation: OpRead},
+
+		topic(PrincipalRegisters, contracts.TopicInsurers, OpWrite),
+		topic(PrincipalRegisters, contracts.TopicInsuredPersons, OpWrite),
+		topic(PrincipalRegisters, contracts.TopicIdentityDocuments, OpWrite),
+	)
+	return g
+}
+
+// KfakeUser is a SASL user of the embedded broker (kfake) with the grants
+// of that principal, for tests with ACLs on (kfake.EnableSASL,
+// kfake.EnableACLs).
+func KfakeUser(mechanism, user, password string, grants []Grant) kfake.Opt {
+	var acls []kfake.ACL
+	for _, g := range grants {
+		if g.Principal != user {
+			continue
+		}
+		a := kfake.ACL{Resource: kmsg.ACLResourceTypeTopic, Name: g.Name,
+			Pattern: kmsg.ACLResourcePatternTypeLiteral, Operation: kmsg.ACLOperationRead, Allow: true}
+		if g.Group {
+			a.Resource = kmsg.ACLResourceTypeGroup
+		}
+		if g.Prefixed {
+			a.Pattern = kmsg.ACLResourcePatternTypePrefixed
+		}
+		if g.Operation == OpWrite {
+			a.Operation = kmsg.ACLOperationWrite
+		}
+		acls = append(acls, a)
+	}
+	return kfake.User(mechanism, user, password, acls...)
+}
