@@ -30,6 +30,7 @@ grant the deputy already holds. Exit 1, naming the step, if any step fails.
 
 type demoOptions struct {
 	brokers []string
+	key     *signingKey // nil: unsigned login assertions
 	voen    string
 	out     string
 	timeout time.Duration
@@ -40,7 +41,12 @@ func runDemo(ctx context.Context, e *env, g globals, args []string) error {
 	out := fs.String("out", "bildiris.pdf", "file to write the notice PDF to")
 	voen := fs.String("voen", demoVOEN, "the demo insurer's VÖEN")
 	timeout := fs.Duration("timeout", 10*time.Second, "how long to wait for each answer")
+	key := keyFlags(fs, e, true)
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	k, err := key()
+	if err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -50,7 +56,7 @@ func runDemo(ctx context.Context, e *env, g globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	return demo(ctx, e, demoOptions{brokers: list, voen: *voen, out: *out, timeout: *timeout})
+	return demo(ctx, e, demoOptions{brokers: list, key: k, voen: *voen, out: *out, timeout: *timeout})
 }
 
 // demoRun is one play of the walk-through.
@@ -98,7 +104,12 @@ func demo(ctx context.Context, e *env, o demoOptions) error {
 	}
 	defer c.Close()
 	d := &demoRun{e: e, c: c, o: o, p: painter(e.colour())}
-	fmt.Fprintf(e.stdout, "%s\n", d.p.paint(ansiGrey, fmt.Sprintf("DSMF SSŞ demo · brokers %s · insurer %s", strings.Join(o.brokers, ","), o.voen)))
+	signing := "login assertions unsigned"
+	if o.key != nil {
+		signing = fmt.Sprintf("login assertions signed with key %q from %s", o.key.id, o.key.path)
+	}
+	fmt.Fprintf(e.stdout, "%s\n", d.p.paint(ansiGrey, fmt.Sprintf("DSMF SSŞ demo · brokers %s · insurer %s · %s",
+		strings.Join(o.brokers, ","), o.voen, signing)))
 	if err := d.play(ctx); err != nil {
 		return d.fail(err)
 	}
@@ -110,8 +121,12 @@ func (d *demoRun) play(ctx context.Context) error {
 
 	d.step("Direktor e-imza kartı ilə (möhür vurmaq səlahiyyəti) daxil olur",
 		"The director logs in with an e-signature card (stamp authority)")
+	login, err := d.o.key.sign(directorLogin(d.o.voen, demoDirectorFIN, demoDirectorCard, true, now))
+	if err != nil {
+		return err
+	}
 	var owner contracts.LoginResult
-	if err := d.call(ctx, contracts.TypeLogin, directorLogin(d.o.voen, demoDirectorFIN, demoDirectorCard, true, now), &owner); err != nil {
+	if err := d.call(ctx, contracts.TypeLogin, login, &owner); err != nil {
 		return hint(err)
 	}
 	director := contracts.SessionCommand{SessionID: owner.SessionID, InsurerVOEN: d.o.voen}
@@ -127,8 +142,12 @@ func (d *demoRun) play(ctx context.Context) error {
 		grant.Grantee.FIN, grant.Validity.Start, grant.Validity.End)
 
 	d.step("Müavin Asan imza ilə daxil olur", "The deputy logs in with Asan imza")
+	login, err = d.o.key.sign(asanLogin(d.o.voen, demoDeputyFIN, demoDeputyPhone, demoDeputyUserID, d.e.now()))
+	if err != nil {
+		return err
+	}
 	var delegate contracts.LoginResult
-	if err := d.call(ctx, contracts.TypeLogin, asanLogin(d.o.voen, demoDeputyFIN, demoDeputyPhone, demoDeputyUserID, d.e.now()), &delegate); err != nil {
+	if err := d.call(ctx, contracts.TypeLogin, login, &delegate); err != nil {
 		return err
 	}
 	deputy := contracts.SessionCommand{SessionID: delegate.SessionID, InsurerVOEN: d.o.voen}
@@ -213,8 +232,13 @@ func hint(err error) error {
 		return fmt.Errorf("%w (start it with: go run ./cmd/dsmf-adapter)", err)
 	}
 	var r *refusal
-	if errors.As(err, &r) && r.Code == "INSURER_UNKNOWN" {
-		return fmt.Errorf("%w (does the deployment have the demo data? dsmf-adapter -demo-data)", err)
+	if errors.As(err, &r) {
+		switch r.Code {
+		case "INSURER_UNKNOWN":
+			return fmt.Errorf("%w (does the deployment have the demo data? dsmf-adapter -demo-data)", err)
+		case "ASSERTION_UNSIGNED", "ASSERTION_KEY_UNKNOWN", "ASSERTION_SIGNATURE_INVALID":
+			return fmt.Errorf("%w (sign with the key the adapter trusts: -key FILE; the adapter logs where its development key is)", err)
+		}
 	}
 	return err
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -19,13 +18,12 @@ import (
 // completed application from the first; before the third, every employee
 // has an application in progress, which the demo must get out of the way.
 func TestDemoRunsAgainAndAgain(t *testing.T) {
-	h := testkit.Start(t, testkit.Options{})
-	brokers := strings.Join(h.Brokers, ",")
+	h, brokers, key := start(t, testkit.Options{})
 	dir := t.TempDir()
 
 	for i, name := range []string{"first.pdf", "second.pdf"} {
 		out := filepath.Join(dir, name)
-		code, stdout, stderr := runCLI(t, "-brokers", brokers, "demo", "-out", out)
+		code, stdout, stderr := runCLI(t, "-brokers", brokers, "demo", "-key", key, "-out", out)
 		require.Equal(t, 0, code, "run %d:\n%s\n%s", i+1, stdout, stderr)
 		assertPDF(t, out)
 		assert.Contains(t, stdout, "1. Direktor e-imza kartı ilə (möhür vurmaq səlahiyyəti) daxil olur / The director logs in with an e-signature card (stamp authority)")
@@ -49,7 +47,7 @@ func TestDemoRunsAgainAndAgain(t *testing.T) {
 		h.MustOK(r, contracts.TypeSubmitResult, nil)
 	}
 	out := filepath.Join(dir, "third.pdf")
-	code, stdout, stderr := runCLI(t, "-brokers", brokers, "demo", "-out", out)
+	code, stdout, stderr := runCLI(t, "-brokers", brokers, "demo", "-key", key, "-out", out)
 	require.Equal(t, 0, code, "%s\n%s", stdout, stderr)
 	assert.Contains(t, stdout, "every employee has an application in progress")
 	assert.Contains(t, stdout, "status submitted → rejected")
@@ -64,8 +62,8 @@ func assertPDF(t *testing.T, path string) {
 }
 
 func TestDemoFailsClearlyWithoutTheDemoData(t *testing.T) {
-	h := testkit.Start(t, testkit.Options{NoFixtures: true})
-	code, stdout, stderr := runCLI(t, "-brokers", strings.Join(h.Brokers, ","), "demo", "-out", filepath.Join(t.TempDir(), "x.pdf"), "-timeout", "5s")
+	_, brokers, key := start(t, testkit.Options{NoFixtures: true})
+	code, stdout, stderr := runCLI(t, "-brokers", brokers, "demo", "-key", key, "-out", filepath.Join(t.TempDir(), "x.pdf"), "-timeout", "5s")
 	assert.Equal(t, 1, code, stdout)
 	assert.Contains(t, stderr, "demo failed at step 1 (The director logs in with an e-signature card (stamp authority)): INSURER_UNKNOWN")
 	assert.Contains(t, stderr, "does the deployment have the demo data?")

@@ -7,6 +7,7 @@
 //	dsmfctl tail    follow a topic
 //	dsmfctl demo    play the manual's walk-through end to end
 //	dsmfctl notice  download an application's notice (bildiriş) as a PDF
+//	dsmfctl sign    sign a login assertion as the portal does
 //
 // Exit codes: 0 ok, 1 the operation failed (an error reply, a timeout, a
 // bad row in seed), 2 a usage error.
@@ -76,6 +77,7 @@ func subcommands() []subcommand {
 		{"tail", "follow a topic: events, replies, notices or dead letters", runTail},
 		{"demo", "play the manual's walk-through, from the director's login to the notice PDF", runDemo},
 		{"notice", "download an application's notice (bildiriş) as a PDF", runNotice},
+		{"sign", "sign a login assertion with the portal's key", runSign},
 	}
 }
 

@@ -109,7 +109,7 @@ func seedProducerConfig() *sarama.Config {
 	cfg := kafka.Config{ClientID: "dsmfctl-seed"}.SaramaConfig()
 	cfg.Producer.Flush.Frequency = 5 * time.Millisecond
 	cfg.Producer.Flush.Bytes = 512 << 10
-	cfg.Producer.Compression = sarama.CompressionLZ4
+	cfg.Producer.Compression = sarama.CompressionSnappy
 	cfg.ChannelBufferSize = 4096
 	return cfg
 }
@@ -138,6 +138,7 @@ func seed(ctx context.Context, e *env, o seedOptions) (seedStats, error) {
 			}
 			return seedStats{}, err
 		}
+		defer rd.Close()
 		next, progress = records(rd, e.now), rd.BytesRead
 	}
 
@@ -145,9 +146,17 @@ func seed(ctx context.Context, e *env, o seedOptions) (seedStats, error) {
 	// collections trades a little memory for much less time in the GC.
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
 
-	producer, err := sarama.NewAsyncProducer(o.brokers, seedProducerConfig())
+	client, err := sarama.NewClient(o.brokers, seedProducerConfig())
 	if err != nil {
 		return seedStats{}, fmt.Errorf("connect to %v: %w", o.brokers, err)
+	}
+	defer client.Close()
+	if _, err := client.Partitions(o.kind.Topic()); err != nil {
+		return seedStats{}, fmt.Errorf("topic %s: %w (the adapter creates it when it starts)", o.kind.Topic(), err)
+	}
+	producer, err := sarama.NewAsyncProducerFromClient(client)
+	if err != nil {
+		return seedStats{}, fmt.Errorf("producer: %w", err)
 	}
 	var st seedStats
 	var published, failed, bad atomic.Int64

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/ed25519"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -31,10 +32,9 @@ func decodeLine(t *testing.T, stdout string) structured {
 }
 
 func TestSendPrintsJSONWhenPiped(t *testing.T) {
-	h := testkit.Start(t, testkit.Options{})
-	brokers := strings.Join(h.Brokers, ",")
+	_, brokers, key := start(t, testkit.Options{})
 
-	code, stdout, stderr := runCLI(t, "-brokers", brokers, "send", "login-director", "-voen", testkit.Insurer.VOEN)
+	code, stdout, stderr := runCLI(t, "-brokers", brokers, "send", "login-director", "-key", key, "-voen", testkit.Insurer.VOEN)
 	require.Equal(t, 0, code, stderr)
 	reply := decodeLine(t, stdout)
 	assert.Equal(t, contracts.TypeLoginResult, reply.Type)
@@ -54,11 +54,16 @@ func TestSendPrintsJSONWhenPiped(t *testing.T) {
 	assert.Equal(t, contracts.TypeProfileResult, decodeLine(t, stdout).Type)
 
 	// An error reply exits 1 and is printed all the same.
-	code, stdout, _ = runCLI(t, "-brokers", brokers, "send", "login-director", "-voen", "1111111111")
+	code, stdout, _ = runCLI(t, "-brokers", brokers, "send", "login-director", "-key", key, "-voen", "1111111111")
 	assert.Equal(t, 1, code)
 	reply = decodeLine(t, stdout)
 	assert.Equal(t, contracts.TypeError, reply.Type)
 	assert.Contains(t, string(reply.Data), `"code":"INSURER_UNKNOWN"`)
+
+	// Unsigned, the login is refused.
+	code, stdout, _ = runCLI(t, "-brokers", brokers, "send", "login-director", "-unsigned")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, string(decodeLine(t, stdout).Data), `"code":"ASSERTION_UNSIGNED"`)
 
 	// A decision is answered by its event on the log.
 	code, stdout, _ = runCLI(t, "-brokers", brokers, "send", "decision", "-application", "nope", "-decision", "take-into-processing")
@@ -111,4 +116,35 @@ func TestUsage(t *testing.T) {
 			assert.Contains(t, stdout+stderr, tc.want)
 		})
 	}
+}
+
+// TestSignThenSend signs a login assertion from a file, as the README's
+// walk-through has it (an old issuedAt), and sends it from stdin.
+func TestSignThenSend(t *testing.T) {
+	_, brokers, key := start(t, testkit.Options{})
+	login := `{"assertionId":"walk-1","method":"esign-card","signerFin":"2DRC7TR","insurerVoen":"9802091761",
+	 "card":{"cardNumber":"RYTN00481516","certificateSerial":"7FC4E13612808EC800",
+	         "subject":"CN=SƏMİR QƏLƏYEV","issuer":"CN=AZ Governing Bodies CA"},
+	 "stampAuthority":true,"certNotBefore":"2026-01-01T00:00:00Z","certNotAfter":"2099-12-31T00:00:00Z",
+	 "issuedAt":"2026-11-25T09:00:00Z"}`
+	e, out, errs := testEnv(login)
+	require.Equal(t, 0, run(t.Context(), []string{"sign", "-key", key}, e), errs.String())
+	signed := out.String()
+	_, priv, err := contracts.ReadSigningKey(key)
+	require.NoError(t, err)
+	require.NoError(t, contracts.VerifyAssertion(contracts.KeySet{"portal-test": priv.Public().(ed25519.PublicKey)}, []byte(signed)))
+	assert.NotContains(t, signed, "2026-11-25T09:00:00Z", "issuedAt is now")
+
+	e, out, errs = testEnv(signed)
+	require.Equal(t, 0, run(t.Context(), []string{"-brokers", brokers, "send", "-type", contracts.TypeLogin, "-file", "-"}, e), errs.String())
+	assert.Equal(t, contracts.TypeLoginResult, decodeLine(t, out.String()).Type)
+
+	// A changed assertion no longer verifies.
+	e, out, _ = testEnv(strings.Replace(signed, `"stampAuthority":true`, `"stampAuthority":false`, 1))
+	assert.Equal(t, 1, run(t.Context(), []string{"-brokers", brokers, "send", "-type", contracts.TypeLogin, "-file", "-"}, e))
+	assert.Contains(t, out.String(), "ASSERTION_SIGNATURE_INVALID")
+
+	code, _, stderr := runCLI(t, "sign", "-key", filepath.Join(t.TempDir(), "none.json"))
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "signing key")
 }

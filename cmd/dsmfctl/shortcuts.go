@@ -16,8 +16,14 @@ func shortcuts() []shortcut {
 				fin := fs.String("fin", demoDirectorFIN, "the signer's FIN")
 				card := fs.String("card", demoDirectorCard, "the e-signature card's number")
 				stamp := fs.Bool("stamp", true, "the signature has stamp authority (möhür vurmaq səlahiyyəti)")
+				key := keyFlags(fs, e, true)
 				return func() (string, any, error) {
-					return *voen, directorLogin(*voen, *fin, *card, *stamp, e.now()), nil
+					k, err := key()
+					if err != nil {
+						return "", nil, err
+					}
+					a, err := k.sign(directorLogin(*voen, *fin, *card, *stamp, e.now()))
+					return *voen, a, err
 				}
 			}},
 		{"login-asan", "log in with Asan imza (no stamp authority: needs a grant)", contracts.TypeLogin,
@@ -26,8 +32,14 @@ func shortcuts() []shortcut {
 				fin := fs.String("fin", demoDeputyFIN, "the signer's FIN")
 				phone := fs.String("phone", demoDeputyPhone, "the Asan imza mobile number")
 				user := fs.String("user-id", demoDeputyUserID, "the Asan imza user id")
+				key := keyFlags(fs, e, true)
 				return func() (string, any, error) {
-					return *voen, asanLogin(*voen, *fin, *phone, *user, e.now()), nil
+					k, err := key()
+					if err != nil {
+						return "", nil, err
+					}
+					a, err := k.sign(asanLogin(*voen, *fin, *phone, *user, e.now()))
+					return *voen, a, err
 				}
 			}},
 		{"logout", "close a session (ÇIXIŞ)", contracts.TypeLogout,
