@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -51,8 +52,8 @@ type waiter struct {
 	ch    chan record
 }
 
-func saramaConfig(clientID string) *sarama.Config {
-	cfg := kafka.Config{ClientID: clientID}.SaramaConfig()
+func saramaConfig(clientID string, sec kafka.Security) *sarama.Config {
+	cfg := kafka.Config{ClientID: clientID, Security: sec}.SaramaConfig()
 	cfg.Consumer.MaxWaitTime = 50 * time.Millisecond
 	cfg.Metadata.Retry.Max = 3
 	cfg.Net.DialTimeout = 5 * time.Second
@@ -61,10 +62,10 @@ func saramaConfig(clientID string) *sarama.Config {
 
 // dial connects and starts reading the answer topics from their current
 // end, so that it sees only what answers commands sent after it returns.
-func dial(brokers []string, now func() time.Time) (*conn, error) {
-	client, err := sarama.NewClient(brokers, saramaConfig("dsmfctl"))
+func dial(brokers []string, sec kafka.Security, now func() time.Time) (*conn, error) {
+	client, err := sarama.NewClient(brokers, saramaConfig("dsmfctl", sec))
 	if err != nil {
-		return nil, fmt.Errorf("connect to %v: %w", brokers, err)
+		return nil, connectError(brokers, sec, err)
 	}
 	producer, err := sarama.NewSyncProducerFromClient(client)
 	if err != nil {
@@ -87,6 +88,18 @@ func dial(brokers []string, now func() time.Time) (*conn, error) {
 		}
 	}
 	return c, nil
+}
+
+// connectError says what failed to connect and what to check.
+func connectError(brokers []string, sec kafka.Security, err error) error {
+	hint := "is a broker listening there? the adapter's embedded one starts with go run ./cmd/dsmf-adapter"
+	switch {
+	case sec.SASL():
+		hint = "check the SASL mechanism, user and password, and TLS"
+	case sec.TLS:
+		hint = "check the TLS settings"
+	}
+	return fmt.Errorf("connect to %s (%s): %w (%s)", strings.Join(brokers, ","), sec.Protocol(), err, hint)
 }
 
 // consume reads every partition of topic from offset (OffsetNewest or

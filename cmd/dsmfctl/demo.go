@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dsmf/ssc-adapter/adapters/kafka"
 	"github.com/dsmf/ssc-adapter/adapters/service"
 	"github.com/dsmf/ssc-adapter/contracts"
 )
@@ -29,11 +30,12 @@ grant the deputy already holds. Exit 1, naming the step, if any step fails.
 `
 
 type demoOptions struct {
-	brokers []string
-	key     *signingKey // nil: unsigned login assertions
-	voen    string
-	out     string
-	timeout time.Duration
+	brokers  []string
+	security kafka.Security
+	key      *signingKey // nil: unsigned login assertions
+	voen     string
+	out      string
+	timeout  time.Duration
 }
 
 func runDemo(ctx context.Context, e *env, g globals, args []string) error {
@@ -56,7 +58,7 @@ func runDemo(ctx context.Context, e *env, g globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	return demo(ctx, e, demoOptions{brokers: list, key: k, voen: *voen, out: *out, timeout: *timeout})
+	return demo(ctx, e, demoOptions{brokers: list, security: g.security, key: k, voen: *voen, out: *out, timeout: *timeout})
 }
 
 // demoRun is one play of the walk-through.
@@ -98,7 +100,7 @@ func (d *demoRun) call(ctx context.Context, typ string, payload any, out any) er
 }
 
 func demo(ctx context.Context, e *env, o demoOptions) error {
-	c, err := dial(o.brokers, e.now)
+	c, err := dial(o.brokers, o.security, e.now)
 	if err != nil {
 		return err
 	}

@@ -24,6 +24,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/dsmf/ssc-adapter/adapters/kafka"
 )
 
 // defaultBrokers is where `go run ./cmd/dsmf-adapter` listens.
@@ -84,6 +86,8 @@ func subcommands() []subcommand {
 // globals are the flags before the subcommand.
 type globals struct {
 	brokers string
+	// security is SASL and TLS to the brokers; zero is PLAINTEXT.
+	security kafka.Security
 }
 
 // usageError is a mistake in the command line: exit code 2.
@@ -98,9 +102,10 @@ func run(ctx context.Context, args []string, e *env) int {
 	fs := flag.NewFlagSet("dsmfctl", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	brokers := fs.String("brokers", envOr(e, "DSMF_BROKERS", defaultBrokers), "Kafka brokers, comma-separated (env DSMF_BROKERS)")
+	security := securityFlags(fs, e)
 	fs.Usage = func() {
 		w := fs.Output()
-		fmt.Fprintf(w, "usage: dsmfctl [-brokers host:port,...] <command> [flags] [args]\n\n")
+		fmt.Fprintf(w, "usage: dsmfctl [-brokers host:port,...] [-kafka-... flags] <command> [flags] [args]\n\n")
 		fmt.Fprintf(w, "The command line of the DSMF certificate (SSŞ) service; it talks to a deployment over Kafka.\n\ncommands:\n")
 		for _, c := range subcommands() {
 			fmt.Fprintf(w, "  %-7s %s\n", c.name, c.summary)
@@ -120,10 +125,15 @@ func run(ctx context.Context, args []string, e *env) int {
 		fs.Usage()
 		return 2
 	}
+	sec, err := security()
+	if err != nil {
+		fmt.Fprintf(e.stderr, "dsmfctl: %v\n", err)
+		return 2
+	}
 	name := fs.Arg(0)
 	for _, c := range subcommands() {
 		if c.name == name {
-			return exitCode(e, c.run(ctx, e, globals{brokers: *brokers}, fs.Args()[1:]))
+			return exitCode(e, c.run(ctx, e, globals{brokers: *brokers, security: sec}, fs.Args()[1:]))
 		}
 	}
 	if name == "help" {

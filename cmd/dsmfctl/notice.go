@@ -42,7 +42,7 @@ func runNotice(ctx context.Context, e *env, g globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	c, err := dial(list, e.now)
+	c, err := dial(list, g.security, e.now)
 	if err != nil {
 		return err
 	}

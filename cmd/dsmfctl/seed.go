@@ -46,6 +46,7 @@ published all the same) or a record could not be published; 2 on a usage error.
 
 type seedOptions struct {
 	brokers   []string
+	security  kafka.Security
 	kind      refload.Kind
 	format    refload.Format
 	path      string // "-" is stdin
@@ -72,7 +73,7 @@ func runSeed(ctx context.Context, e *env, g globals, args []string) error {
 	if fs.NArg() != 1 {
 		return usagef("seed: give one FILE (- for stdin); dsmfctl seed -help")
 	}
-	o := seedOptions{path: fs.Arg(0), tombstone: *tombstone}
+	o := seedOptions{security: g.security, path: fs.Arg(0), tombstone: *tombstone}
 	var err error
 	if o.kind, err = refload.ParseKind(*kind); err != nil {
 		return usagef("seed: -kind: %v", err)
@@ -105,8 +106,8 @@ func runSeed(ctx context.Context, e *env, g globals, args []string) error {
 
 // seedProducerConfig is the adapter's producer configuration (acks=all,
 // idempotent, murmur2) with batching for bulk loads.
-func seedProducerConfig() *sarama.Config {
-	cfg := kafka.Config{ClientID: "dsmfctl-seed"}.SaramaConfig()
+func seedProducerConfig(sec kafka.Security) *sarama.Config {
+	cfg := kafka.Config{ClientID: "dsmfctl-seed", Security: sec}.SaramaConfig()
 	cfg.Producer.Flush.Frequency = 5 * time.Millisecond
 	cfg.Producer.Flush.Bytes = 512 << 10
 	cfg.Producer.Compression = sarama.CompressionSnappy
@@ -146,9 +147,9 @@ func seed(ctx context.Context, e *env, o seedOptions) (seedStats, error) {
 	// collections trades a little memory for much less time in the GC.
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
 
-	client, err := sarama.NewClient(o.brokers, seedProducerConfig())
+	client, err := sarama.NewClient(o.brokers, seedProducerConfig(o.security))
 	if err != nil {
-		return seedStats{}, fmt.Errorf("connect to %v: %w", o.brokers, err)
+		return seedStats{}, connectError(o.brokers, o.security, err)
 	}
 	defer client.Close()
 	if _, err := client.Partitions(o.kind.Topic()); err != nil {

@@ -10,7 +10,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/twmb/franz-go/pkg/kfake"
 
+	"github.com/dsmf/ssc-adapter/adapters/kafka"
 	"github.com/dsmf/ssc-adapter/contracts"
 	"github.com/dsmf/ssc-adapter/testkit"
 )
@@ -147,4 +149,32 @@ func TestSignThenSend(t *testing.T) {
 	code, _, stderr := runCLI(t, "sign", "-key", filepath.Join(t.TempDir(), "none.json"))
 	assert.Equal(t, 1, code)
 	assert.Contains(t, stderr, "signing key")
+}
+
+// TestOverSASL talks to a broker that demands SCRAM authentication, with
+// the password from the environment as the adapter takes it.
+func TestOverSASL(t *testing.T) {
+	sec := kafka.Security{SASLMechanism: "SCRAM-SHA-256", SASLUser: "admin", SASLPassword: "s3cret-admin"}
+	_, brokers, key := start(t, testkit.Options{Kafka: sec,
+		KfakeOptions: []kfake.Opt{kfake.EnableSASL(), kfake.Superuser("SCRAM-SHA-256", "admin", "s3cret-admin")}})
+	send := func(password string) (int, string, string) {
+		e, out, errs := testEnv("")
+		e.getenv = func(name string) string {
+			return map[string]string{"DSMF_KAFKA_SASL_MECHANISM": "SCRAM-SHA-256", "DSMF_KAFKA_SASL_PASSWORD": password}[name]
+		}
+		code := run(t.Context(), []string{"-brokers", brokers, "-kafka-sasl-user", "admin", "send", "login-director", "-key", key, "-timeout", "5s"}, e)
+		return code, out.String(), errs.String()
+	}
+	code, stdout, stderr := send("s3cret-admin")
+	require.Equal(t, 0, code, stderr)
+	assert.Equal(t, contracts.TypeLoginResult, decodeLine(t, stdout).Type)
+
+	code, _, stderr = send("wrong")
+	assert.Equal(t, 1, code)
+	assert.NotContains(t, stderr, "wrong", "the password is never printed")
+	assert.Contains(t, stderr, "check the SASL mechanism, user and password")
+
+	code, _, stderr = runCLI(t, "-kafka-sasl-mechanism", "GSSAPI", "demo")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "kafka security")
 }

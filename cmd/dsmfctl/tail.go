@@ -12,6 +12,7 @@ import (
 
 	"github.com/IBM/sarama"
 
+	"github.com/dsmf/ssc-adapter/adapters/kafka"
 	"github.com/dsmf/ssc-adapter/contracts"
 	"github.com/dsmf/ssc-adapter/domain"
 )
@@ -42,12 +43,13 @@ var topicAliases = map[string]string{
 
 // tailOptions say what tail reads and prints.
 type tailOptions struct {
-	brokers []string
-	topic   string
-	oldest  bool
-	typ     string // prefix of the CloudEvents type
-	insurer string // the record key
-	limit   int
+	brokers  []string
+	security kafka.Security
+	topic    string
+	oldest   bool
+	typ      string // prefix of the CloudEvents type
+	insurer  string // the record key
+	limit    int
 	// ready, when set, is called once reading has started (tests).
 	ready func()
 }
@@ -65,7 +67,7 @@ func runTail(ctx context.Context, e *env, g globals, args []string) error {
 	if fs.NArg() > 0 {
 		return usagef("tail: unexpected argument %q", fs.Arg(0))
 	}
-	opts := tailOptions{topic: *topic, typ: *typ, insurer: *insurer, limit: *n}
+	opts := tailOptions{security: g.security, topic: *topic, typ: *typ, insurer: *insurer, limit: *n}
 	if full, ok := topicAliases[*topic]; ok {
 		opts.topic = full
 	} else if !strings.Contains(*topic, ".") {
@@ -93,9 +95,9 @@ func runTail(ctx context.Context, e *env, g globals, args []string) error {
 
 // tail prints the records of a topic until ctx ends or the limit is reached.
 func tail(ctx context.Context, e *env, o tailOptions) error {
-	client, err := sarama.NewClient(o.brokers, saramaConfig("dsmfctl-tail"))
+	client, err := sarama.NewClient(o.brokers, saramaConfig("dsmfctl-tail", o.security))
 	if err != nil {
-		return fmt.Errorf("connect to %v: %w", o.brokers, err)
+		return connectError(o.brokers, o.security, err)
 	}
 	defer client.Close()
 	consumer, err := sarama.NewConsumerFromClient(client)
