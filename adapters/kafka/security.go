@@ -5,6 +5,7 @@ import (
 	"crypto/sha512"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -26,9 +27,9 @@ const (
 // protects the connection (TLS). The zero value is PLAINTEXT without
 // authentication, what the embedded broker speaks.
 //
-// The password never leaves this struct in text form: String, GoString and
-// LogValue print it as "[redacted]", so logging a Security (or a Config
-// holding one) is safe.
+// The password never leaves this struct in text form: String, GoString,
+// LogValue and MarshalJSON print it as "[redacted]", so logging a Security
+// (or a Config holding one) is safe.
 type Security struct {
 	// SASLMechanism is "" (no SASL), PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512
 	// (case does not matter).
@@ -233,6 +234,17 @@ func (s Security) LogValue() slog.Value {
 			slog.String("tls_server_name", s.TLSServerName), slog.Bool("tls_insecure", s.TLSInsecureSkipVerify))
 	}
 	return slog.GroupValue(attrs...)
+}
+
+// MarshalJSON keeps encoding/json (and so slog's JSON handler, given a
+// struct that holds a Security) from printing the password.
+func (s Security) MarshalJSON() ([]byte, error) {
+	type plain Security // without the methods
+	p := plain(s)
+	if p.SASLPassword != "" {
+		p.SASLPassword = redact(p.SASLPassword)
+	}
+	return json.Marshal(p)
 }
 
 func redact(secret string) string {
