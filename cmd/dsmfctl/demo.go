@@ -39,7 +39,7 @@ type demoOptions struct {
 }
 
 func runDemo(ctx context.Context, e *env, g globals, args []string) error {
-	fs, brokers := flagSet(e, g, "demo", "[-out FILE] [-voen V] [-timeout D]", demoAbout)
+	fs, brokers := flagSet(e, g, "demo", "[-out FILE] [-key FILE | -unsigned] [-voen V] [-timeout D]", demoAbout)
 	out := fs.String("out", "bildiris.pdf", "file to write the notice PDF to")
 	voen := fs.String("voen", demoVOEN, "the demo insurer's VÖEN")
 	timeout := fs.Duration("timeout", 10*time.Second, "how long to wait for each answer")
