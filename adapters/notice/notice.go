@@ -331,13 +331,18 @@ func (d *doc) meta(number string, version int, issued time.Time) {
 		{"Bildirişin tarixi", "Date of issue (Baku time)", formatInstant(issued)},
 	}
 	p := d.pdf
-	w := contentW / float64(len(cells))
+	// The number (SSC-<VÖEN>-<seq>) needs the widest cell.
+	shares := []float64{0.46, 0.2, 0.34}
 	h := 14.0
 	p.SetDrawColor(ruleGrey.r, ruleGrey.g, ruleGrey.b)
 	p.SetLineWidth(0.25)
 	p.SetFillColor(labelFill.r, labelFill.g, labelFill.b)
+	x := marginX
 	for i, c := range cells {
-		x := marginX + float64(i)*w
+		w := contentW * shares[i]
+		if i > 0 {
+			x += contentW * shares[i-1]
+		}
 		p.Rect(x, d.y, w, h, "FD")
 		p.SetXY(x, d.y+1)
 		d.font("", 7.5, grey)
