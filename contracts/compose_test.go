@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
 
+	"github.com/dsmf/ssc-adapter/adapters/kafka"
 	"github.com/dsmf/ssc-adapter/contracts"
 )
 
@@ -407,4 +408,279 @@ func TestComposeDockerfileBuildsAdapter(t *testing.T) {
 	require.NotEmpty(t, copied, "the runtime stage must COPY --from the build stage the binary built at %s", built)
 	assert.Equal(t, copied, entry, "ENTRYPOINT must run the copied binary")
 	assert.True(t, exposes, "the Dockerfile must EXPOSE the HTTP ops port 8080")
+}
+
+// The secure variant: docker-compose.secure.yml over docker-compose.yml.
+
+const (
+	secureComposePath = "../docker-compose.secure.yml"
+	secureJAASMount   = "/etc/kafka/secure"
+)
+
+// loadSecureCompose merges docker-compose.secure.yml over docker-compose.yml
+// the way Compose does for the fields the tests read: environment keys are
+// overridden one by one, command, entrypoint and healthcheck are replaced,
+// volumes and ports are appended.
+func loadSecureCompose(t *testing.T) (composeFile, map[string]any) {
+	t.Helper()
+	base := loadCompose(t)
+	raw, err := os.ReadFile(secureComposePath)
+	require.NoError(t, err, "read %s", secureComposePath)
+	var over composeFile
+	require.NoError(t, yaml.Unmarshal(raw, &over), "%s does not have the shape of a compose file", secureComposePath)
+	var doc map[string]any
+	require.NoError(t, yaml.Unmarshal(raw, &doc))
+	_, hasVersion := doc["version"]
+	assert.False(t, hasVersion, "the Compose Specification has no top-level version key")
+	for name, o := range over.Services {
+		b, ok := base.Services[name]
+		require.True(t, ok, "%s overrides service %q, which docker-compose.yml lacks", secureComposePath, name)
+		merged := env(t, b)
+		for k, v := range env(t, o) {
+			merged[k] = v
+		}
+		b.Environment = func() map[string]any {
+			m := map[string]any{}
+			for k, v := range merged {
+				m[k] = v
+			}
+			return m
+		}()
+		if o.Command != nil {
+			b.Command = o.Command
+		}
+		if o.Entrypoint != nil {
+			b.Entrypoint = o.Entrypoint
+		}
+		if o.Healthcheck != nil {
+			b.Healthcheck = o.Healthcheck
+		}
+		b.Volumes = append(b.Volumes, o.Volumes...)
+		b.Ports = append(b.Ports, o.Ports...)
+		base.Services[name] = b
+	}
+	return base, doc
+}
+
+func TestComposeSecureKafka(t *testing.T) {
+	cf, _ := loadSecureCompose(t)
+	kenv := env(t, cf.Services[kafkaService])
+
+	assert.Equal(t, "org.apache.kafka.metadata.authorizer.StandardAuthorizer", kenv["KAFKA_AUTHORIZER_CLASS_NAME"])
+	assert.Equal(t, "User:admin", kenv["KAFKA_SUPER_USERS"], "admin is the only super user: not the adapter, not ANONYMOUS")
+	assert.NotEqual(t, "true", kenv["KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND"])
+
+	// Every listener authenticates: none is PLAINTEXT or SSL without SASL.
+	listeners := map[string]string{}
+	for _, p := range strings.Split(kenv["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"], ",") {
+		name, proto, _ := strings.Cut(strings.TrimSpace(p), ":")
+		listeners[name] = proto
+		assert.Contains(t, []string{"SASL_PLAINTEXT", "SASL_SSL"}, proto, "listener %s", name)
+	}
+	for _, key := range []string{"KAFKA_LISTENERS", "KAFKA_ADVERTISED_LISTENERS"} {
+		for _, l := range strings.Split(kenv[key], ",") {
+			name, _, _ := strings.Cut(strings.TrimSpace(l), "://")
+			assert.Contains(t, listeners, name, "%s listener %s is missing from the protocol map", key, name)
+		}
+	}
+	for _, key := range []string{"KAFKA_CONTROLLER_LISTENER_NAMES", "KAFKA_INTER_BROKER_LISTENER_NAME"} {
+		assert.Contains(t, listeners, kenv[key], "%s", key)
+	}
+	mechanisms := strings.Split(kenv["KAFKA_SASL_ENABLED_MECHANISMS"], ",")
+	assert.Contains(t, mechanisms, "SCRAM-SHA-256", "the principals log in with SCRAM-SHA-256")
+	assert.Contains(t, mechanisms, kenv["KAFKA_SASL_MECHANISM_INTER_BROKER_PROTOCOL"])
+	assert.Equal(t, "SCRAM-SHA-256", kenv["KAFKA_LISTENER_NAME_EXTERNAL_SASL_ENABLED_MECHANISMS"],
+		"the host listener takes no PLAIN: no password crosses it in clear text")
+
+	// The JAAS file is mounted from the repository and defines admin.
+	jaas := strings.TrimPrefix(kenv["KAFKA_OPTS"], "-Djava.security.auth.login.config=")
+	require.True(t, strings.HasPrefix(jaas, secureJAASMount+"/"), "KAFKA_OPTS must name a JAAS file under %s, got %q", secureJAASMount, kenv["KAFKA_OPTS"])
+	assert.Contains(t, volumeTargets(cf.Services[kafkaService]), secureJAASMount)
+	raw, err := os.ReadFile("../compose/secure/" + strings.TrimPrefix(jaas, secureJAASMount+"/"))
+	require.NoError(t, err)
+	assert.Contains(t, string(raw), "user_admin=")
+	assert.Contains(t, string(raw), "ScramLoginModule")
+
+	assert.Contains(t, strings.Join(strs(healthTest(cf.Services[kafkaService])), " "), "--command-config "+secureJAASMount+"/admin.properties",
+		"the healthcheck must log in")
+	for _, p := range cf.Services[kafkaService].Ports {
+		assert.True(t, strings.HasPrefix(fmt.Sprint(p), "127.0.0.1:"), "kafka publishes %v beyond loopback", p)
+	}
+}
+
+func TestComposeSecureCreatesContractTopics(t *testing.T) {
+	cf, _ := loadSecureCompose(t)
+	script := initScript(cf)
+	want := map[string]contracts.TopicSpec{}
+	for _, spec := range contracts.Topics(contracts.DefaultPartitions) {
+		want[spec.Name] = spec
+	}
+	created := map[string]bool{}
+	for _, call := range parseTopicsCalls(script) {
+		if !call.create {
+			continue
+		}
+		topic := call.one(t, "--topic")
+		spec, known := want[topic]
+		if !assert.True(t, known, "kafka-init creates %q, which contracts.Topics does not list", topic) {
+			continue
+		}
+		created[topic] = true
+		assert.Equal(t, secureJAASMount+"/admin.properties", call.one(t, "--command-config"), "topics are created as admin")
+		assert.Equal(t, strconv.Itoa(int(spec.Partitions)), call.one(t, "--partitions"), "%s partitions", topic)
+		cfg := call.configs(t)
+		assert.Equal(t, spec.CleanupPolicy, cfg["cleanup.policy"], "%s cleanup.policy", topic)
+		assert.Equal(t, strconv.FormatInt(spec.RetentionMs, 10), cfg["retention.ms"], "%s retention.ms", topic)
+	}
+	for name := range want {
+		assert.True(t, created[name], "the secure kafka-init does not create %s", name)
+	}
+}
+
+// scramUser matches one kafka-configs.sh call that sets a SCRAM credential.
+var scramUser = regexp.MustCompile(`kafka-configs(?:\.sh)?\s[^\n;&|]*--add-config\s+["']?(SCRAM-SHA-\d+)=\[password=([^\]]+)\]["']?[^\n;&|]*--entity-type\s+users\s+--entity-name\s+(\S+)`)
+
+func TestComposeSecureUsers(t *testing.T) {
+	cf, _ := loadSecureCompose(t)
+	users := map[string]string{}
+	for _, m := range scramUser.FindAllStringSubmatch(joinContinuations(initScript(cf)), -1) {
+		assert.Equal(t, "SCRAM-SHA-256", m[1], "user %s", m[3])
+		assert.Contains(t, m[2], secureJAASMount+"/"+m[3]+".password", "user %s's password comes from its file", m[3])
+		users[m[3]] = m[2]
+	}
+	for _, p := range []string{kafka.PrincipalAdapter, kafka.PrincipalPortal, kafka.PrincipalBackOffice, kafka.PrincipalRegisters} {
+		assert.Contains(t, users, p, "kafka-init must create the SCRAM user %s", p)
+		_, err := os.Stat("../compose/secure/" + p + ".password")
+		assert.NoError(t, err)
+	}
+	assert.NotContains(t, users, "admin", "admin is a static PLAIN user of the JAAS file")
+}
+
+// aclGrant is one ACL that kafka-init adds, in kafka.Grant's terms.
+type aclGrant = kafka.Grant
+
+var kafkaACLsCall = regexp.MustCompile(`\S*kafka-acls(?:\.sh)?[ \t][^\n;&|]*`)
+
+// composeGrants expands the kafka-acls.sh --add calls of a script into one
+// grant per principal, operation and resource, as kafka-acls.sh does.
+func composeGrants(t *testing.T, script string) []aclGrant {
+	t.Helper()
+	var out []aclGrant
+	for _, cmd := range kafkaACLsCall.FindAllString(joinContinuations(script), -1) {
+		fields := strings.Fields(cmd)[1:]
+		flags := map[string][]string{}
+		for i := 0; i < len(fields); i++ {
+			f := fields[i]
+			if !strings.HasPrefix(f, "--") {
+				continue
+			}
+			if i+1 < len(fields) && !strings.HasPrefix(fields[i+1], "--") {
+				flags[f] = append(flags[f], strings.Trim(fields[i+1], `"'`))
+				i++
+			} else {
+				flags[f] = append(flags[f], "")
+			}
+		}
+		if _, add := flags["--add"]; !add {
+			continue
+		}
+		assert.NotContains(t, flags, "--deny-principal", "kafka-init grants; it needs no deny: %s", cmd)
+		assert.NotContains(t, flags, "--cluster", "no principal gets a cluster operation: %s", cmd)
+		assert.NotContains(t, flags, "--transactional-id", "no principal uses transactions: %s", cmd)
+		assert.Equal(t, []string{"/etc/kafka/secure/admin.properties"}, flags["--command-config"], "ACLs are added as admin: %s", cmd)
+		prefixed := false
+		switch p := flags["--resource-pattern-type"]; {
+		case len(p) == 0 || p[0] == "literal":
+		case p[0] == "prefixed":
+			prefixed = true
+		default:
+			t.Errorf("unexpected --resource-pattern-type %v in: %s", p, cmd)
+		}
+		for _, principal := range flags["--allow-principal"] {
+			name, ok := strings.CutPrefix(principal, "User:")
+			assert.True(t, ok, "principal %q is not User:<name>", principal)
+			for _, op := range flags["--operation"] {
+				for _, topic := range flags["--topic"] {
+					out = append(out, aclGrant{Principal: name, Name: topic, Prefixed: prefixed, Operation: kafka.Operation(op)})
+				}
+				for _, group := range flags["--group"] {
+					out = append(out, aclGrant{Principal: name, Group: true, Name: group, Prefixed: prefixed, Operation: kafka.Operation(op)})
+				}
+			}
+		}
+	}
+	return out
+}
+
+func TestComposeSecureACLs(t *testing.T) {
+	cf, _ := loadSecureCompose(t)
+	grants := composeGrants(t, initScript(cf))
+	group := env(t, cf.Services[adapterService])["DSMF_CONSUMER_GROUP"]
+	require.NotEmpty(t, group)
+	assert.ElementsMatch(t, kafka.Grants(group), grants,
+		"kafka-init must grant exactly kafka.Grants (adapters/kafka/acl.go), which the kfake tests prove")
+
+	has := func(principal, topic string, op kafka.Operation) bool {
+		for _, g := range grants {
+			if g.Principal == principal && !g.Group && (g.Name == topic || g.Prefixed && strings.HasPrefix(topic, g.Name) || g.Name == "*") &&
+				g.Operation == op {
+				return true
+			}
+		}
+		return false
+	}
+	for _, topic := range []string{contracts.TopicBackOfficeCommands, contracts.TopicEvents} {
+		assert.False(t, has(kafka.PrincipalPortal, topic, kafka.OpWrite), "the portal must not write %s", topic)
+	}
+	assert.False(t, has(kafka.PrincipalPortal, contracts.TopicEvents, kafka.OpRead), "the portal must not read the event log")
+	for _, topic := range []string{contracts.TopicPortalCommands, contracts.TopicEvents} {
+		assert.False(t, has(kafka.PrincipalBackOffice, topic, kafka.OpWrite), "the back office must not write %s", topic)
+	}
+	assert.True(t, has(kafka.PrincipalPortal, contracts.TopicPortalCommands, kafka.OpWrite))
+	assert.True(t, has(kafka.PrincipalBackOffice, contracts.TopicBackOfficeCommands, kafka.OpWrite))
+	assert.True(t, has(kafka.PrincipalBackOffice, contracts.TopicEvents, kafka.OpRead))
+	for _, topic := range []string{contracts.TopicEvents, contracts.TopicReplies, contracts.TopicNotices, contracts.TopicDeadLetter} {
+		assert.True(t, has(kafka.PrincipalAdapter, topic, kafka.OpWrite), "the adapter writes %s", topic)
+	}
+}
+
+func TestComposeSecureAdapterEnvironment(t *testing.T) {
+	cf, doc := loadSecureCompose(t)
+	aenv := env(t, cf.Services[adapterService])
+	assert.Equal(t, "SCRAM-SHA-256", aenv["DSMF_KAFKA_SASL_MECHANISM"])
+	assert.Equal(t, kafka.PrincipalAdapter, aenv["DSMF_KAFKA_SASL_USER"])
+	assert.Empty(t, aenv["DSMF_KAFKA_SASL_PASSWORD"], "the password comes from a secret file, not the environment")
+	secretFile := aenv["DSMF_KAFKA_SASL_PASSWORD_FILE"]
+	secret, ok := strings.CutPrefix(secretFile, "/run/secrets/")
+	require.True(t, ok, "DSMF_KAFKA_SASL_PASSWORD_FILE %q must be a compose secret", secretFile)
+	secrets, _ := doc["secrets"].(map[string]any)
+	spec, _ := secrets[secret].(map[string]any)
+	assert.Equal(t, "./compose/secure/adapter.password", fmt.Sprint(spec["file"]),
+		"the adapter's secret must be the file kafka-init sets its SCRAM password from")
+	assert.Equal(t, "false", aenv["DSMF_DEMO_DATA"], "the adapter may not write the reference topics")
+	assert.Equal(t, "false", aenv["DSMF_CREATE_TOPICS"], "admin creates the topics")
+	assert.Equal(t, internalListener(t, cf), aenv["DSMF_BROKERS"])
+}
+
+func initScript(cf composeFile) string {
+	s := cf.Services[initService]
+	return strings.Join(append(strs(s.Entrypoint), strs(s.Command)...), "\n")
+}
+
+func healthTest(svc composeService) any {
+	if m, ok := svc.Healthcheck.(map[string]any); ok {
+		return m["test"]
+	}
+	return nil
+}
+
+func volumeTargets(svc composeService) []string {
+	var out []string
+	for _, v := range svc.Volumes {
+		parts := strings.Split(fmt.Sprint(v), ":")
+		if len(parts) >= 2 {
+			out = append(out, parts[1])
+		}
+	}
+	return out
 }
