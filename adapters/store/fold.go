@@ -3,6 +3,8 @@ package store
 import (
 	"encoding/json"
 	"fmt"
+	"runtime"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/go-memdb"
@@ -24,13 +26,16 @@ type Record struct {
 // state equals the live one. A record it cannot read is counted and skipped;
 // the log is never rewritten.
 func (s *Store) Apply(records []Record) {
-	txn := s.db.Txn(true)
+	t := &tx{txn: s.db.Txn(true)} // memdb's writer lock: Apply runs alone
+	s.gen++
+	t.gen, t.maps = s.gen, *s.maps
+	decoded := decodeEvents(records)
 	var fates []fate
 	var st Stats
-	for _, r := range records {
+	for i, r := range records {
 		switch r.Topic {
 		case contracts.TopicEvents:
-			f, err := s.applyEvent(txn, r)
+			f, err := s.applyEvent(t, decoded[i])
 			switch {
 			case err != nil:
 				st.Undecodable++
@@ -45,14 +50,17 @@ func (s *Store) Apply(records []Record) {
 				fates = append(fates, f)
 			}
 		case contracts.TopicInsurers, contracts.TopicInsuredPersons, contracts.TopicIdentityDocuments:
-			if err := s.applyReference(txn, r); err != nil {
+			if err := s.applyReference(t, r); err != nil {
 				st.Undecodable++
 			} else {
 				st.References++
 			}
 		}
 	}
-	txn.Commit()
+	s.snap.Lock()
+	t.txn.Commit()
+	s.maps = &t.maps
+	s.snap.Unlock()
 	s.mu.Lock()
 	s.stats.Applied += st.Applied
 	s.stats.Duplicates += st.Duplicates
@@ -63,6 +71,14 @@ func (s *Store) Apply(records []Record) {
 	for _, f := range fates {
 		s.notify(f.commandID, f.Result)
 	}
+}
+
+// tx is one Apply's writes: a memdb write transaction and new versions of
+// the maps, published together.
+type tx struct {
+	txn  *memdb.Txn
+	maps maps
+	gen  uint64
 }
 
 type fate struct {
@@ -77,16 +93,27 @@ func decode[T any](data []byte) (T, error) {
 	return v, err
 }
 
-// referenceTables maps the reference topics to their tables.
-var referenceTables = map[string]string{contracts.TopicInsurers: tInsurers,
-	contracts.TopicInsuredPersons: tInsured, contracts.TopicIdentityDocuments: tDocuments}
-
-// applyReference replaces or deletes a reference row.
-func (s *Store) applyReference(txn *memdb.Txn, r Record) error {
-	table := referenceTables[r.Topic]
+// applyReference replaces or deletes a reference row. A row is stored
+// under the key its data names; a tombstone deletes the row its record key
+// names. A row without a value for its key or one of its look-ups is not
+// stored.
+func (s *Store) applyReference(t *tx, r Record) error {
+	m := &t.maps
 	if r.Value == nil {
-		if _, err := txn.DeleteAll(table, "id", string(r.Key)); err != nil {
-			return fmt.Errorf("delete %s %s: %w", table, r.Key, err)
+		key := string(r.Key)
+		switch r.Topic {
+		case contracts.TopicInsurers:
+			if old, ok := m.insurers.Get(key); ok {
+				m.insurersByAccount = without(t.gen, m.insurersByAccount, old.AccountNumber, func(i *contracts.Insurer) bool { return i.VOEN == key })
+				m.insurers = m.insurers.Delete(t.gen, key)
+			}
+		case contracts.TopicInsuredPersons:
+			if old, ok := m.insured.Get(key); ok {
+				m.insuredByFIN = without(t.gen, m.insuredByFIN, old.FIN, func(p *contracts.InsuredPerson) bool { return p.SSN == key })
+				m.insured = m.insured.Delete(t.gen, key)
+			}
+		default:
+			m.documents = m.documents.Delete(t.gen, key)
 		}
 		return nil
 	}
@@ -94,28 +121,60 @@ func (s *Store) applyReference(txn *memdb.Txn, r Record) error {
 	if err != nil {
 		return err
 	}
-	var row any
 	switch r.Topic {
 	case contracts.TopicInsurers:
 		v, err := s.in.decodeInsurer(data)
-		if err != nil || v.VOEN == "" {
+		if err != nil || v.VOEN == "" || v.AccountNumber == "" {
 			return fmt.Errorf("insurer record: %w", err)
 		}
-		row = &v
+		if old, ok := m.insurers.Get(v.VOEN); ok {
+			m.insurersByAccount = without(t.gen, m.insurersByAccount, old.AccountNumber, func(i *contracts.Insurer) bool { return i.VOEN == v.VOEN })
+		}
+		m.insurers = m.insurers.Set(t.gen, v.VOEN, &v)
+		m.insurersByAccount = with(t.gen, m.insurersByAccount, v.AccountNumber, &v)
 	case contracts.TopicInsuredPersons:
 		v, err := s.in.decodeInsured(data)
-		if err != nil || v.SSN == "" {
+		if err != nil || v.SSN == "" || v.FIN == "" || v.InsurerVOEN == "" {
 			return fmt.Errorf("insured person record: %w", err)
 		}
-		row = &v
+		if old, ok := m.insured.Get(v.SSN); ok {
+			m.insuredByFIN = without(t.gen, m.insuredByFIN, old.FIN, func(p *contracts.InsuredPerson) bool { return p.SSN == v.SSN })
+		}
+		m.insured = m.insured.Set(t.gen, v.SSN, &v)
+		m.insuredByFIN = with(t.gen, m.insuredByFIN, v.FIN, &v)
 	default:
 		v, err := s.in.decodeDocument(data)
 		if err != nil || v.FIN == "" {
 			return fmt.Errorf("identity document record: %w", err)
 		}
-		row = &v
+		m.documents = m.documents.Set(t.gen, v.FIN, &v)
 	}
-	return txn.Insert(table, row)
+	return nil
+}
+
+// with adds row to the rows of a look-up key; lists are never changed in
+// place, since published versions share them.
+func with[T any](gen uint64, m pmap[[]*T], key string, row *T) pmap[[]*T] {
+	rows, _ := m.Get(key)
+	return m.Set(gen, key, append(rows[:len(rows):len(rows)], row))
+}
+
+// without removes the rows that match from the rows of a look-up key.
+func without[T any](gen uint64, m pmap[[]*T], key string, match func(*T) bool) pmap[[]*T] {
+	rows, ok := m.Get(key)
+	if !ok {
+		return m
+	}
+	kept := make([]*T, 0, len(rows))
+	for _, r := range rows {
+		if !match(r) {
+			kept = append(kept, r)
+		}
+	}
+	if len(kept) == 0 {
+		return m.Delete(gen, key)
+	}
+	return m.Set(gen, key, kept)
 }
 
 // event is a decoded domain event: its metadata, and its payload (one of
@@ -172,6 +231,51 @@ func decodeTyped[T any](data []byte) (any, contracts.EventMeta, error) {
 	return v, metaFrom(&v), nil
 }
 
+// decoded is an event record as decodeEvents read it.
+type decoded struct {
+	ev  event
+	err error
+}
+
+// decodeEvents decodes the events of a batch, in parallel when the batch is
+// big (a rebuild): decoding reads nothing of state, so only the fold itself
+// has to run in order. The result has an entry for every record.
+func decodeEvents(records []Record) []decoded {
+	out := make([]decoded, len(records))
+	one := func(from, to int) {
+		for i := from; i < to; i++ {
+			if r := records[i]; r.Topic == contracts.TopicEvents {
+				typ, data, err := envelopeOf(r)
+				if err != nil {
+					out[i].err = err
+					continue
+				}
+				ev, err := decodeEvent(typ, data)
+				if err != nil {
+					err = fmt.Errorf("event %s: no command id or insurer", typ)
+				}
+				out[i] = decoded{ev: ev, err: err}
+			}
+		}
+	}
+	workers := runtime.GOMAXPROCS(0)
+	if workers < 2 || len(records) < 256 {
+		one(0, len(records))
+		return out
+	}
+	var wg sync.WaitGroup
+	per := (len(records) + workers - 1) / workers
+	for from := 0; from < len(records); from += per {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			one(from, min(from+per, len(records)))
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
 // metaFrom reads the EventMeta every event type embeds.
 func metaFrom(v any) contracts.EventMeta {
 	switch e := v.(type) {
@@ -198,50 +302,46 @@ func metaFrom(v any) contracts.EventMeta {
 // applyEvent folds one domain event. An event applies only if its command has
 // no outcome yet and its Seq is the insurer's next; that makes the fold
 // idempotent and lets the first of two racing writers win everywhere alike.
-func (s *Store) applyEvent(txn *memdb.Txn, r Record) (fate, error) {
-	typ, data, err := envelopeOf(r)
+func (s *Store) applyEvent(t *tx, d decoded) (fate, error) {
+	ev, typ, err := d.ev, d.ev.typ, d.err
 	if err != nil {
 		return fate{}, err
 	}
-	ev, err := decodeEvent(typ, data)
-	if err != nil || ev.meta.CommandID == "" || ev.meta.InsurerVOEN == "" {
+	if ev.meta.CommandID == "" || ev.meta.InsurerVOEN == "" {
 		return fate{}, fmt.Errorf("event %s: no command id or insurer", typ)
 	}
 	m := ev.meta
 	m.InsurerVOEN = s.in.string(m.InsurerVOEN)
 	f := fate{commandID: m.CommandID}
-	if raw, _ := txn.First(tOutcomes, "id", m.CommandID); raw != nil {
+	if _, ok := t.maps.outcomes.Get(m.CommandID); ok {
 		f.duplicate = true
 		return f, nil
 	}
-	stream := Stream{VOEN: m.InsurerVOEN}
-	if raw, _ := txn.First(tStreams, "id", m.InsurerVOEN); raw != nil {
-		stream = *raw.(*Stream)
+	stream, ok := t.maps.streams.Get(m.InsurerVOEN)
+	if !ok {
+		stream = Stream{VOEN: m.InsurerVOEN}
 	}
 	if m.Seq != stream.Seq+1 {
 		f.Conflict = true
 		return f, nil
 	}
 	out := Outcome{CommandID: m.CommandID, InsurerVOEN: m.InsurerVOEN, EventType: typ, At: m.At}
-	if err := foldEvent(txn, ev, &stream, &out); err != nil {
+	if err := foldEvent(t, ev, &stream, &out); err != nil {
 		// A well-formed event that does not fit state was decided on state
 		// this reader does not have: treat it as a lost race.
 		f.Conflict = true
 		return f, nil
 	}
 	stream.Seq++
-	if err := txn.Insert(tStreams, &stream); err != nil {
-		return fate{}, err
-	}
-	if err := txn.Insert(tOutcomes, &out); err != nil {
-		return fate{}, err
-	}
+	t.maps.streams = t.maps.streams.Set(t.gen, stream.VOEN, stream)
+	t.maps.outcomes = t.maps.outcomes.Set(t.gen, out.CommandID, &out)
 	f.Outcome = out
 	return f, nil
 }
 
 // foldEvent applies the event's change and names what it touched in out.Ref.
-func foldEvent(txn *memdb.Txn, ev event, stream *Stream, out *Outcome) error {
+func foldEvent(t *tx, ev event, stream *Stream, out *Outcome) error {
+	txn := t.txn
 	if ev.payloadErr != nil {
 		return ev.payloadErr
 	}
@@ -263,20 +363,22 @@ func foldEvent(txn *memdb.Txn, ev event, stream *Stream, out *Outcome) error {
 			stream.OwnerLoggedIn = true
 		}
 		out.Ref = e.SessionID
-		return txn.Insert(tSessions, &s)
+		t.maps.sessions = t.maps.sessions.Set(t.gen, s.ID, &s)
+		return nil
 	case contracts.TypeSessionClosed:
 		e := ev.payload.(contracts.SessionClosed)
-		s, ok := first[domain.Session](txn, tSessions, "id", e.SessionID)
+		s, ok := get(t.maps.sessions, e.SessionID)
 		if !ok {
 			return fmt.Errorf("close of unknown session")
 		}
 		s.Closed, s.LastActive, out.Ref = true, e.At, e.SessionID
-		return txn.Insert(tSessions, &s)
+		t.maps.sessions = t.maps.sessions.Set(t.gen, s.ID, &s)
+		return nil
 	case contracts.TypeGrantCreated:
 		e := ev.payload.(contracts.GrantCreated)
 		g := GrantFromWire(e.InsurerVOEN, e.Grant)
 		out.Ref = g.ID
-		touch(txn, e.SessionID, e.At)
+		touch(t, e.SessionID, e.At)
 		return txn.Insert(tGrants, &g)
 	case contracts.TypeGrantRevoked:
 		e := ev.payload.(contracts.GrantRevoked)
@@ -289,18 +391,18 @@ func foldEvent(txn *memdb.Txn, ev event, stream *Stream, out *Outcome) error {
 			return err
 		}
 		out.Ref = g.ID
-		touch(txn, e.SessionID, e.At)
+		touch(t, e.SessionID, e.At)
 		return txn.Insert(tGrants, &g)
 	case contracts.TypeDraftSaved, contracts.TypeApplicationSubmitted:
 		e := ev.payload.(contracts.DraftSaved) // same shape as ApplicationSubmitted
 		a := ApplicationFromWire(e.Application)
 		out.Ref = a.ID
-		touch(txn, e.SessionID, e.At)
+		touch(t, e.SessionID, e.At)
 		return txn.Insert(tApplications, &applicationRow{ID: a.ID, InsurerVOEN: a.InsurerVOEN, SSN: a.Person.Insured.SSN, App: a})
 	case contracts.TypeDraftDeleted:
 		e := ev.payload.(contracts.DraftDeleted)
 		out.Ref = e.ApplicationID
-		touch(txn, e.SessionID, e.At)
+		touch(t, e.SessionID, e.At)
 		n, err := txn.DeleteAll(tApplications, "id", e.ApplicationID)
 		if err == nil && n == 0 {
 			return fmt.Errorf("delete of unknown application")
@@ -323,28 +425,26 @@ func foldEvent(txn *memdb.Txn, ev event, stream *Stream, out *Outcome) error {
 			a.RejectionReason = e.Reason
 		}
 		if a.Status == domain.StatusCompleted {
-			if err := txn.Insert(tCertificates, &CertificateChange{SSN: row.SSN, At: e.At}); err != nil {
-				return err
-			}
+			t.maps.certificates = t.maps.certificates.Set(t.gen, row.SSN, &CertificateChange{SSN: row.SSN, At: e.At})
 		}
 		row.App, out.Ref = a, a.ID
 		return txn.Insert(tApplications, &row)
 	case contracts.TypeCommandRejected:
 		e := ev.payload.(contracts.CommandRejected)
 		out.Code, out.Detail = e.Code, e.Detail
-		touch(txn, e.SessionID, e.At)
+		touch(t, e.SessionID, e.At)
 		return nil
 	}
 	return fmt.Errorf("unknown event type")
 }
 
 // touch moves a session's last activity to an event's time.
-func touch(txn *memdb.Txn, sessionID string, at time.Time) {
+func touch(t *tx, sessionID string, at time.Time) {
 	if sessionID == "" {
 		return
 	}
-	if s, ok := first[domain.Session](txn, tSessions, "id", sessionID); ok && at.After(s.LastActive) {
+	if s, ok := get(t.maps.sessions, sessionID); ok && at.After(s.LastActive) {
 		s.LastActive = at
-		_ = txn.Insert(tSessions, &s)
+		t.maps.sessions = t.maps.sessions.Set(t.gen, s.ID, &s)
 	}
 }

@@ -8,21 +8,34 @@ import (
 
 	"github.com/hashicorp/go-memdb"
 
+	"github.com/dsmf/ssc-adapter/contracts"
 	"github.com/dsmf/ssc-adapter/domain"
 )
 
-// Table names.
+// Table names of go-memdb: the tables read by more than their key.
 const (
-	tInsurers     = "insurers"
-	tInsured      = "insured_persons"
-	tDocuments    = "identity_documents"
-	tCertificates = "certificate_changes"
-	tSessions     = "sessions"
 	tGrants       = "grants"
 	tApplications = "applications"
-	tOutcomes     = "outcomes"
-	tStreams      = "streams"
 )
+
+// maps are the tables read by their key only, in persistent hash maps:
+// they hold most rows (reference data, one outcome per event), and a map
+// costs a few dozen bytes per row where a memdb index costs hundreds.
+type maps struct {
+	// Reference rows are stored as they come from the registers, by VÖEN,
+	// SSN and FIN; insurers are also found by DSMF account number and
+	// insured persons by FIN.
+	insurers          pmap[*contracts.Insurer]
+	insurersByAccount pmap[[]*contracts.Insurer]
+	insured           pmap[*contracts.InsuredPerson]
+	insuredByFIN      pmap[[]*contracts.InsuredPerson]
+	documents         pmap[*contracts.IdentityDocument]
+	// What the event log made.
+	certificates pmap[*CertificateChange] // by SSN
+	sessions     pmap[*domain.Session]    // by id
+	outcomes     pmap[*Outcome]           // by command id
+	streams      pmap[Stream]             // by VÖEN
+}
 
 // Stream is an insurer's position in the event log.
 type Stream struct {
@@ -82,20 +95,8 @@ func table(name string, indexes ...*memdb.IndexSchema) *memdb.TableSchema {
 // Schema is the whole in-memory schema.
 func Schema() *memdb.DBSchema {
 	tables := []*memdb.TableSchema{
-		// Reference rows are stored as they come from the registers.
-		// Every index costs memory and time for each row (a radix tree
-		// entry of a few hundred bytes): only what is read, or what the
-		// registers' look-ups need, is indexed.
-		table(tInsurers, idIndex("VOEN"), byField("account", "AccountNumber")), // contracts.Insurer
-		table(tInsured, idIndex("SSN"), byField("fin", "FIN")),                 // contracts.InsuredPerson
-		table(tDocuments, idIndex("FIN")),                                      // contracts.IdentityDocument
-		// What the event log made.
-		table(tCertificates, idIndex("SSN")),
-		table(tSessions, idIndex("ID")),
 		table(tGrants, idIndex("ID"), byField("insurer", "InsurerVOEN")),
 		table(tApplications, idIndex("ID"), byField("insurer", "InsurerVOEN"), byField("ssn", "SSN")),
-		table(tOutcomes, idIndex("CommandID")),
-		table(tStreams, idIndex("VOEN")),
 	}
 	s := &memdb.DBSchema{Tables: map[string]*memdb.TableSchema{}}
 	for _, t := range tables {

@@ -16,6 +16,11 @@ import (
 // log), so every instance that has read the same records holds the same state.
 type Store struct {
 	db *memdb.MemDB
+	// snap orders a commit against the taking of a View, so that a View
+	// sees the memdb tables and the maps of the same Apply.
+	snap sync.RWMutex
+	maps *maps  // guarded by snap; Apply replaces it, never changes it
+	gen  uint64 // Apply's batch number, under memdb's writer lock
 
 	mu      sync.Mutex
 	waiters map[string][]chan Result // by command id
@@ -43,7 +48,7 @@ func New() (*Store, error) {
 	// snapshot is a MemDB that does not. That tracking overflows in a big
 	// transaction and then walks the whole tree at every commit.
 	db = db.Snapshot()
-	return &Store{db: db, waiters: map[string][]chan Result{}, lastSeen: map[string]time.Time{},
+	return &Store{db: db, maps: &maps{}, waiters: map[string][]chan Result{}, lastSeen: map[string]time.Time{},
 		in: interner{m: map[string]string{}}}, nil
 }
 
@@ -57,11 +62,25 @@ func (s *Store) Stats() Stats {
 // View is a consistent read-only snapshot.
 type View struct {
 	txn   *memdb.Txn
+	maps  *maps
 	store *Store
 }
 
 // View opens a snapshot; it needs no closing.
-func (s *Store) View() View { return View{txn: s.db.Txn(false), store: s} }
+func (s *Store) View() View {
+	s.snap.RLock()
+	defer s.snap.RUnlock()
+	return View{txn: s.db.Txn(false), maps: s.maps, store: s}
+}
+
+// get reads a row of a map as a value.
+func get[T any](m pmap[*T], key string) (T, bool) {
+	var zero T
+	if p, ok := m.Get(key); ok {
+		return *p, true
+	}
+	return zero, false
+}
 
 func first[T any](txn *memdb.Txn, table, index string, args ...any) (T, bool) {
 	var zero T
@@ -86,23 +105,23 @@ func all[T any](txn *memdb.Txn, table, index string, args ...any) []T {
 
 // Insurer returns a registered insurer.
 func (v View) Insurer(voen string) (contracts.Insurer, bool) {
-	return first[contracts.Insurer](v.txn, tInsurers, "id", voen)
+	return get(v.maps.insurers, voen)
 }
 
 // InsuredPerson returns the insurance record of an SSN.
 func (v View) InsuredPerson(ssn string) (contracts.InsuredPerson, bool) {
-	return first[contracts.InsuredPerson](v.txn, tInsured, "id", ssn)
+	return get(v.maps.insured, ssn)
 }
 
 // Document returns the identity document of a FIN.
 func (v View) Document(fin string) (contracts.IdentityDocument, bool) {
-	return first[contracts.IdentityDocument](v.txn, tDocuments, "id", fin)
+	return get(v.maps.documents, fin)
 }
 
 // CertificateStatus is a person's certificate status: the register's, unless
 // an application issued a new certificate after the register's record.
 func (v View) CertificateStatus(p contracts.InsuredPerson) domain.CertificateStatus {
-	if c, ok := first[CertificateChange](v.txn, tCertificates, "id", p.SSN); ok && c.At.After(p.UpdatedAt) {
+	if c, ok := get(v.maps.certificates, p.SSN); ok && c.At.After(p.UpdatedAt) {
 		return domain.CertificateReplaced
 	}
 	return domain.CertificateStatus(p.CertificateStatus)
@@ -110,7 +129,7 @@ func (v View) CertificateStatus(p contracts.InsuredPerson) domain.CertificateSta
 
 // Session returns a session with its latest activity.
 func (v View) Session(id string) (domain.Session, bool) {
-	s, ok := first[domain.Session](v.txn, tSessions, "id", id)
+	s, ok := get(v.maps.sessions, id)
 	if ok {
 		v.store.mu.Lock()
 		if t, seen := v.store.lastSeen[id]; seen && t.After(s.LastActive) {
@@ -164,12 +183,12 @@ func apps(rows []applicationRow) []domain.Application {
 
 // Outcome returns the recorded decision on a command.
 func (v View) Outcome(commandID string) (Outcome, bool) {
-	return first[Outcome](v.txn, tOutcomes, "id", commandID)
+	return get(v.maps.outcomes, commandID)
 }
 
 // Stream returns an insurer's position in the log.
 func (v View) Stream(voen string) Stream {
-	s, ok := first[Stream](v.txn, tStreams, "id", voen)
+	s, ok := v.maps.streams.Get(voen)
 	if !ok {
 		return Stream{VOEN: voen}
 	}
