@@ -51,8 +51,14 @@ func (r *LogReader) Run(ctx context.Context) error {
 		return fmt.Errorf("log reader: %w", err)
 	}
 	defer consumer.Close()
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
 
-	in := make(chan *sarama.ConsumerMessage, 8192)
+	// Each partition's messages are handed over in chunks, through a buffer
+	// deep enough to hold a whole fetch: sarama fetches again only once
+	// every partition has handed over what it fetched, so a shallow buffer
+	// leaves the fold idle while the next fetch is on its way.
+	in := make(chan []*sarama.ConsumerMessage, 1024)
 	errs := make(chan error, 1)
 	var wg sync.WaitGroup
 	for _, topic := range r.topics {
@@ -77,8 +83,21 @@ func (r *LogReader) Run(ctx context.Context) error {
 						if !ok {
 							return
 						}
+						chunk := append(make([]*sarama.ConsumerMessage, 0, chunkSize), m)
+					more:
+						for len(chunk) < chunkSize {
+							select {
+							case m, ok := <-pc.Messages():
+								if !ok {
+									break more
+								}
+								chunk = append(chunk, m)
+							default:
+								break more
+							}
+						}
 						select {
-						case in <- m:
+						case in <- chunk:
 						case <-ctx.Done():
 							return
 						}
@@ -94,9 +113,13 @@ func (r *LogReader) Run(ctx context.Context) error {
 			}()
 		}
 	}
-	defer wg.Wait()
+	// However Run ends, the partition goroutines stop before it returns.
+	defer func() {
+		stop()
+		wg.Wait()
+	}()
 
-	batch := make([]*sarama.ConsumerMessage, 0, 1024)
+	batch := make([]*sarama.ConsumerMessage, 0, maxBatch)
 	for {
 		select {
 		case <-ctx.Done():
@@ -104,13 +127,13 @@ func (r *LogReader) Run(ctx context.Context) error {
 		case err := <-errs:
 			// Consumer errors are retried by sarama; report and go on.
 			_ = err
-		case m := <-in:
-			batch = append(batch[:0], m)
+		case chunk := <-in:
+			batch = append(batch[:0], chunk...)
 		drain:
-			for len(batch) < cap(batch) {
+			for len(batch) < maxBatch {
 				select {
-				case m := <-in:
-					batch = append(batch, m)
+				case chunk := <-in:
+					batch = append(batch, chunk...)
 				default:
 					break drain
 				}
@@ -122,6 +145,16 @@ func (r *LogReader) Run(ctx context.Context) error {
 		}
 	}
 }
+
+const (
+	// chunkSize bounds how many messages of a partition are handed over at once.
+	chunkSize = 256
+	// maxBatch is about how many records one call of the apply function
+	// gets (one transaction of the store): big enough that a rebuild
+	// shares the work of a transaction among many records, small enough
+	// that live updates are not held back.
+	maxBatch = 4096
+)
 
 func (r *LogReader) advance(batch []*sarama.ConsumerMessage) {
 	r.records.Add(int64(len(batch)))

@@ -1,0 +1,197 @@
+package kafka
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/IBM/sarama"
+)
+
+// readerCluster starts kfake with the given topics (name → partitions).
+func readerCluster(t *testing.T, topics map[string]int32) (sarama.Client, sarama.SyncProducer) {
+	t.Helper()
+	b, err := StartEmbedded(EmbeddedOptions{Addr: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(b.Close)
+	cfg := Config{ClientID: "logreader-test"}.SaramaConfig()
+	client, err := sarama.NewClient(b.Addrs(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { client.Close() })
+	admin, err := sarama.NewClusterAdminFromClient(client)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, n := range topics {
+		if err := admin.CreateTopic(name, &sarama.TopicDetail{NumPartitions: n, ReplicationFactor: -1}, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := client.RefreshMetadata(); err != nil {
+		t.Fatal(err)
+	}
+	producer, err := sarama.NewSyncProducer(b.Addrs(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { producer.Close() })
+	return client, producer
+}
+
+func produce(t *testing.T, p sarama.SyncProducer, topic string, from, n int) {
+	t.Helper()
+	msgs := make([]*sarama.ProducerMessage, n)
+	for i := range msgs {
+		msgs[i] = &sarama.ProducerMessage{Topic: topic, Key: sarama.StringEncoder(fmt.Sprint("key-", (from+i)%37)),
+			Value: sarama.StringEncoder(fmt.Sprint(from + i))}
+	}
+	if err := p.SendMessages(msgs); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// collector records what the reader applies, per partition.
+type collector struct {
+	mu      sync.Mutex
+	offsets map[topicPartition][]int64
+	values  map[topicPartition][]string
+	batches int
+}
+
+func (c *collector) apply(batch []*sarama.ConsumerMessage) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.batches++
+	for _, m := range batch {
+		tp := topicPartition{m.Topic, m.Partition}
+		c.offsets[tp] = append(c.offsets[tp], m.Offset)
+		c.values[tp] = append(c.values[tp], string(m.Value))
+	}
+	return nil
+}
+
+// check verifies that each partition was applied whole, in order, once.
+func (c *collector) check(t *testing.T, ends map[topicPartition]int64) int {
+	t.Helper()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	total := 0
+	for tp, end := range ends {
+		got := c.offsets[tp]
+		if int64(len(got)) != end {
+			t.Fatalf("%v: %d records applied, want %d", tp, len(got), end)
+		}
+		for i, o := range got {
+			if o != int64(i) {
+				t.Fatalf("%v: record %d has offset %d: out of order or twice", tp, i, o)
+			}
+		}
+		total += len(got)
+	}
+	return total
+}
+
+func TestLogReaderFoldsWholeTopicsInPartitionOrder(t *testing.T) {
+	topics := map[string]int32{"state-a": 3, "state-b": 2, "state-empty": 2}
+	client, producer := readerCluster(t, topics)
+	produce(t, producer, "state-a", 0, 5000)
+	produce(t, producer, "state-b", 0, 1200)
+
+	c := &collector{offsets: map[topicPartition][]int64{}, values: map[topicPartition][]string{}}
+	names := []string{"state-a", "state-b", "state-empty"}
+	r := NewLogReader(client, names, c.apply)
+	ends, err := r.EndOffsets(names)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for tp := range ends {
+		if tp.topic == "state-empty" {
+			t.Fatalf("an empty partition has an end offset to wait for: %v", tp)
+		}
+	}
+	if got := r.Behind(ends); got != 6200 {
+		t.Fatalf("behind = %d before reading, want 6200", got)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- r.Run(ctx) }()
+	wctx, wcancel := context.WithTimeout(ctx, 20*time.Second)
+	defer wcancel()
+	if err := r.WaitFor(wctx, ends); err != nil {
+		t.Fatal(err)
+	}
+	if n := c.check(t, ends); n != 6200 || r.Records() != 6200 || r.Behind(ends) != 0 {
+		t.Fatalf("applied %d, Records %d, Behind %d; want 6200, 6200, 0", n, r.Records(), r.Behind(ends))
+	}
+
+	// Live: records written later are folded too; CatchUp waits for them.
+	produce(t, producer, "state-b", 1200, 300)
+	produce(t, producer, "state-empty", 0, 10)
+	if err := r.CatchUp(wctx, names); err != nil {
+		t.Fatal(err)
+	}
+	ends, _ = r.EndOffsets(names)
+	if n := c.check(t, ends); n != 6510 {
+		t.Fatalf("applied %d after live writes, want 6510", n)
+	}
+	// Per key, values arrive in the order written.
+	c.mu.Lock()
+	for tp, vs := range c.values {
+		seen := map[int]int{}
+		for _, v := range vs {
+			var i int
+			fmt.Sscan(v, &i)
+			if last, ok := seen[i%37]; ok && last > i {
+				t.Fatalf("%v: value %d after %d for the same key", tp, i, last)
+			}
+			seen[i%37] = i
+		}
+	}
+	c.mu.Unlock()
+
+	// Waiting for what is not written ends with the context.
+	short, scancel := context.WithTimeout(ctx, 200*time.Millisecond)
+	defer scancel()
+	ends[topicPartition{"state-a", 0}] += 1000
+	if err := r.WaitFor(short, ends); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("WaitFor beyond the end = %v, want the deadline", err)
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Run after cancel = %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not stop with its context")
+	}
+}
+
+func TestLogReaderStopsWhenApplyFails(t *testing.T) {
+	client, producer := readerCluster(t, map[string]int32{"state": 2})
+	produce(t, producer, "state", 0, 100)
+	boom := errors.New("boom")
+	r := NewLogReader(client, []string{"state"}, func([]*sarama.ConsumerMessage) error { return boom })
+	done := make(chan error, 1)
+	go func() { done <- r.Run(context.Background()) }()
+	select {
+	case err := <-done:
+		if !errors.Is(err, boom) {
+			t.Fatalf("Run = %v, want the apply error", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not stop when apply failed")
+	}
+	if r.Records() != 0 {
+		t.Fatalf("records = %d after a failed apply, want 0", r.Records())
+	}
+}
