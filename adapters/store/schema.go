@@ -1,6 +1,8 @@
-// Package store keeps the adapter's state in memory (hashicorp/go-memdb):
-// reference data from the compacted topics and everything folded from the
-// event log. The schema is declared here, in one place.
+// Package store keeps the adapter's state in memory: reference data from
+// the compacted topics and everything folded from the event log. Tables
+// read by their key only are persistent hash maps (pmap.go); the tables
+// listed by insurer or person are go-memdb tables. Both are declared here,
+// in one place, and a View is a snapshot of both.
 package store
 
 import (
