@@ -13,7 +13,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -35,86 +34,189 @@ func TestKillsLoseNothingAndDoubleNothing(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs processes; skipped with -short")
 	}
-	bin := buildBinaries(t)
-	brokerAddr := startBroker(t, bin)
-	client, err := testkit.NewClient([]string{brokerAddr})
-	require.NoError(t, err)
-	t.Cleanup(client.Close)
+	w := newWorld(t, 40)
+	adapter := w.startAdapter()
+	s := w.login()
 
-	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 11))
-	insurers := publishInsurers(t, client, rng, 40)
-	pub, key, err := ed25519.GenerateKey(nil)
-	require.NoError(t, err)
-	bin.portalKeys = "portal-1=" + base64.StdEncoding.EncodeToString(pub)
-	adapter := startAdapter(t, bin, brokerAddr)
-
-	// Log every insurer's director in before the storm.
-	sessions := make([]testkit.Session, len(insurers))
-	for i, voen := range insurers {
-		cmd := testkit.DirectorLogin(voen)
-		signed, err := contracts.SignAssertion(cmd.Payload.(contracts.LoginAssertion), "portal-1", key)
-		require.NoError(t, err)
-		cmd.Payload = signed
-		send(t, client, cmd)
-		r := waitReply(t, client, cmd.ID, 30*time.Second)
-		var res contracts.LoginResult
-		require.NoError(t, json.Unmarshal(r.Envelope.Data, &res), "login of %s: %s", voen, r.Envelope.Data)
-		sessions[i] = testkit.Session{ID: res.SessionID, VOEN: voen}
-	}
-
-	const commands = 3000
-	var (
-		mu        sync.Mutex
-		sent      []testkit.Command
-		drafts    = map[string]int{}
-		grants    = map[string]int{}
-		twice     int
-		kills     int
-		sendDone  = make(chan struct{})
-		killsDone = make(chan struct{})
-	)
-	go func() {
-		defer close(sendDone)
-		for i := 0; i < commands; i++ {
-			s := sessions[rng.IntN(len(sessions))]
-			var cmd testkit.Command
-			if rng.IntN(2) == 0 {
-				cmd = testkit.DraftSave(s, func(d *contracts.DraftSave) { d.FIN, d.SSN = employeeOf(s.VOEN) })
-				drafts[s.VOEN]++
-			} else {
-				fin := fmt.Sprintf("G%06d", i)
-				cmd = testkit.GrantToDeputy(s, func(g *contracts.GrantCreate) { g.Grantee.FIN = fin })
-				grants[s.VOEN]++
-			}
-			send(t, client, cmd)
-			if i%10 == 0 { // the portal sends some commands twice
-				send(t, client, cmd)
-				twice++
-			}
-			mu.Lock()
-			sent = append(sent, cmd)
-			mu.Unlock()
-			if i%100 == 0 {
-				time.Sleep(60 * time.Millisecond)
-			}
-		}
-	}()
+	kills, killsDone := 0, make(chan struct{})
 	go func() {
 		defer close(killsDone)
 		for kills < 4 {
-			time.Sleep(time.Duration(400+rng.IntN(1200)) * time.Millisecond)
+			time.Sleep(time.Duration(400+w.rng.IntN(1200)) * time.Millisecond)
 			adapter.kill(t)
 			kills++
-			adapter = startAdapter(t, bin, brokerAddr)
+			adapter = w.startAdapter()
 		}
 	}()
-	<-sendDone
+	s.send(3000, 0)
 	<-killsDone
+	f := s.verify()
 
-	// Every command is answered; every answer to a command is the same.
+	// A graceful stop within its deadline, then a cold rebuild.
+	before := snapshot(t, w.client, s.sessions)
+	adapter.stop(t, 15*time.Second)
+	w.startAdapter()
+	assert.Equal(t, before, snapshot(t, w.client, s.sessions), "state after a cold rebuild")
+	t.Logf("figures: commands %d (sent twice on purpose: %d), kills %d, answered %d, answers repeated %d, events written %d, lost %d",
+		f.sent, s.twice, kills, f.answered, f.repeats, f.written, f.sent-f.answered)
+}
+
+// Two instances share the work; one is killed; the broker itself is
+// restarted on its data directory in the middle of the stream; poison
+// records are mixed in. Nothing valid is lost or doubled, every poison
+// record is dead-lettered, and the survivors carry on.
+func TestTwoInstancesOneKilledBrokerRestartedPoisonMixedIn(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs processes; skipped with -short")
+	}
+	w := newWorld(t, 20)
+	a := w.startAdapter()
+	w.startAdapter()
+	s := w.login()
+
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		time.Sleep(1500 * time.Millisecond)
+		a.kill(t) // the other instance takes its partitions
+		time.Sleep(2 * time.Second)
+		w.restartBroker()
+	}()
+	s.send(1500, 25)
+	<-done
+	f := s.verify()
+
+	dead := w.client.All(contracts.TopicDeadLetter, func(r testkit.Received) bool {
+		return strings.HasPrefix(string(r.Raw), "poison ")
+	})
+	seen := map[string]bool{}
+	for _, r := range dead {
+		seen[string(r.Raw)] = true
+	}
+	assert.Len(t, seen, s.poison, "every poison record dead-lettered")
+	t.Logf("figures: commands %d, poison %d, dead-lettered %d (%d records incl. redeliveries), answered %d, answers repeated %d, lost %d",
+		f.sent, s.poison, len(seen), len(dead), f.answered, f.repeats, f.sent-f.answered)
+}
+
+// world is a broker process, reference data for some insurers, the
+// portal's signing key and a client.
+type world struct {
+	t          *testing.T
+	bin        binaries
+	broker     *exec.Cmd
+	brokerAddr string
+	dataDir    string
+	client     *testkit.Client
+	rng        *rand.Rand
+	key        ed25519.PrivateKey
+	insurers   []string
+}
+
+func newWorld(t *testing.T, insurers int) *world {
+	w := &world{t: t, bin: buildBinaries(t), rng: rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 11)),
+		brokerAddr: freeAddr(t), dataDir: filepath.Join(t.TempDir(), "kafka")}
+	w.startBroker()
+	t.Cleanup(func() { _ = w.broker.Process.Signal(syscall.SIGTERM); _ = w.broker.Wait() })
+	client, err := testkit.NewClient([]string{w.brokerAddr})
+	require.NoError(t, err)
+	w.client = client
+	t.Cleanup(client.Close)
+	w.insurers = publishInsurers(t, client, w.rng, insurers)
+	pub, key, err := ed25519.GenerateKey(nil)
+	require.NoError(t, err)
+	w.key, w.bin.portalKeys = key, "portal-1="+base64.StdEncoding.EncodeToString(pub)
+	return w
+}
+
+func (w *world) startBroker() {
+	cmd := exec.Command(w.bin.broker, "-addr", w.brokerAddr, "-data-dir", w.dataDir)
+	out, err := cmd.StdoutPipe()
+	require.NoError(w.t, err)
+	cmd.Stderr = os.Stderr
+	require.NoError(w.t, cmd.Start())
+	_, err = bufio.NewReader(out).ReadString('\n')
+	require.NoError(w.t, err)
+	w.broker = cmd
+}
+
+// restartBroker stops the broker and starts it again on its data directory.
+func (w *world) restartBroker() {
+	require.NoError(w.t, w.broker.Process.Signal(syscall.SIGTERM))
+	_ = w.broker.Wait()
+	time.Sleep(500 * time.Millisecond)
+	w.startBroker()
+}
+
+func (w *world) startAdapter() *adapterProcess { return startAdapter(w.t, w.bin, w.brokerAddr) }
+
+// login logs every insurer's director in and returns a storm to send.
+func (w *world) login() *storm {
+	s := &storm{w: w, drafts: map[string]int{}, grants: map[string]int{}}
+	for _, voen := range w.insurers {
+		cmd := testkit.DirectorLogin(voen)
+		signed, err := contracts.SignAssertion(cmd.Payload.(contracts.LoginAssertion), "portal-1", w.key)
+		require.NoError(w.t, err)
+		cmd.Payload = signed
+		send(w.t, w.client, cmd)
+		r := waitReply(w.t, w.client, cmd.ID, 30*time.Second)
+		var res contracts.LoginResult
+		require.NoError(w.t, json.Unmarshal(r.Envelope.Data, &res), "login of %s: %s", voen, r.Envelope.Data)
+		s.sessions = append(s.sessions, testkit.Session{ID: res.SessionID, VOEN: voen})
+	}
+	return s
+}
+
+// storm is a stream of commands and what they should leave behind.
+type storm struct {
+	w              *world
+	sessions       []testkit.Session
+	sent           []testkit.Command
+	drafts, grants map[string]int
+	twice, poison  int
+}
+
+// send sends n commands: new drafts and new grants for random insurers,
+// every tenth sent twice, and after every poisonEvery-th a poison record.
+func (s *storm) send(n, poisonEvery int) {
+	t, rng := s.w.t, s.w.rng
+	for i := 0; i < n; i++ {
+		ses := s.sessions[rng.IntN(len(s.sessions))]
+		var cmd testkit.Command
+		if rng.IntN(2) == 0 {
+			cmd = testkit.DraftSave(ses, func(d *contracts.DraftSave) { d.FIN, d.SSN = employeeOf(ses.VOEN) })
+			s.drafts[ses.VOEN]++
+		} else {
+			fin := fmt.Sprintf("G%06d", i)
+			cmd = testkit.GrantToDeputy(ses, func(g *contracts.GrantCreate) { g.Grantee.FIN = fin })
+			s.grants[ses.VOEN]++
+		}
+		sendRetrying(t, s.w.client, cmd)
+		if i%10 == 0 { // the portal sends some commands twice
+			sendRetrying(t, s.w.client, cmd)
+			s.twice++
+		}
+		if poisonEvery > 0 && i%poisonEvery == 0 {
+			poison := []byte(fmt.Sprintf("poison %d", i))
+			retry(t, func() error { return s.w.client.ProduceRaw(contracts.TopicPortalCommands, ses.VOEN, nil, poison) })
+			s.poison++
+		}
+		s.sent = append(s.sent, cmd)
+		if i%(n/100+1) == 0 { // spread the stream over about six seconds
+			time.Sleep(60 * time.Millisecond)
+		}
+	}
+}
+
+type figures struct{ sent, answered, repeats, written int }
+
+// verify checks that every command is answered, each in one way; that the
+// log holds one event per command; and that each insurer's registry and
+// grants are what the commands made.
+func (s *storm) verify() figures {
+	t, client := s.w.t, s.w.client
+	f := figures{sent: len(s.sent)}
 	deadline := time.Now().Add(3 * time.Minute)
-	answered, repeats := 0, 0
-	for _, cmd := range sent {
+	for _, cmd := range s.sent {
 		var replies []testkit.Received
 		for {
 			replies = client.All(contracts.TopicReplies, func(r testkit.Received) bool {
@@ -126,16 +228,14 @@ func TestKillsLoseNothingAndDoubleNothing(t *testing.T) {
 			time.Sleep(20 * time.Millisecond)
 		}
 		require.NotEmpty(t, replies, "command %s (%s) was never answered: lost", cmd.ID, cmd.Type)
-		answered++
-		repeats += len(replies) - 1
+		f.answered++
+		f.repeats += len(replies) - 1
 		first := outcomeOf(replies[0])
 		for _, r := range replies[1:] {
 			assert.Equal(t, first, outcomeOf(r), "command %s answered two ways", cmd.ID)
 		}
 		assert.NotContains(t, first, "ERROR", "command %s refused: %s", cmd.ID, first)
 	}
-
-	// The log holds one applied event per command: nothing written twice.
 	perCommand := map[string]int{}
 	for _, r := range client.All(contracts.TopicEvents, nil) {
 		var meta contracts.EventMeta
@@ -143,27 +243,40 @@ func TestKillsLoseNothingAndDoubleNothing(t *testing.T) {
 			perCommand[meta.CommandID]++
 		}
 	}
-	written := 0
-	for _, cmd := range sent {
-		written += perCommand[cmd.ID]
+	for _, cmd := range s.sent {
+		f.written += perCommand[cmd.ID]
 		assert.Equal(t, 1, perCommand[cmd.ID], "events on the log for command %s", cmd.ID)
 	}
-
-	before := snapshot(t, client, sessions)
-	for voen, n := range drafts {
-		assert.Equal(t, n, before[voen].drafts, "drafts of %s", voen)
+	state := snapshot(t, client, s.sessions)
+	for voen, n := range s.drafts {
+		assert.Equal(t, n, state[voen].drafts, "drafts of %s", voen)
 	}
-	for voen, n := range grants {
-		assert.Equal(t, n, before[voen].grants, "grants of %s", voen)
+	for voen, n := range s.grants {
+		assert.Equal(t, n, state[voen].grants, "grants of %s", voen)
 	}
+	return f
+}
 
-	// A graceful stop within its deadline, then a cold rebuild.
-	adapter.stop(t, 15*time.Second)
-	adapter = startAdapter(t, bin, brokerAddr)
-	after := snapshot(t, client, sessions)
-	assert.Equal(t, before, after, "state after a cold rebuild")
-	t.Logf("figures: commands %d (sent twice on purpose: %d), kills %d, answered %d, answers repeated %d, events written %d, lost %d",
-		len(sent), twice, kills, answered, repeats, written, len(sent)-answered)
+// sendRetrying sends a command, waiting out a broker restart.
+func sendRetrying(t *testing.T, c *testkit.Client, cmd testkit.Command) {
+	t.Helper()
+	env, err := cmd.Envelope(contracts.SourcePortal, time.Now())
+	require.NoError(t, err)
+	retry(t, func() error { return c.Produce(cmd.Topic, env) })
+}
+
+// retry calls f until it succeeds, for up to a minute (a broker restart).
+func retry(t *testing.T, f func() error) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		err := f()
+		if err == nil {
+			return
+		}
+		require.True(t, time.Now().Before(deadline), "still failing after a minute: %v", err)
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 type insurerState struct{ drafts, grants int }
@@ -254,19 +367,6 @@ func buildBinaries(t *testing.T) binaries {
 		require.NoError(t, cmd.Run(), "build %s", pkg)
 	}
 	return b
-}
-
-func startBroker(t *testing.T, b binaries) string {
-	t.Helper()
-	cmd := exec.Command(b.broker, "-addr", "127.0.0.1:0", "-data-dir", filepath.Join(t.TempDir(), "kafka"))
-	out, err := cmd.StdoutPipe()
-	require.NoError(t, err)
-	cmd.Stderr = os.Stderr
-	require.NoError(t, cmd.Start())
-	t.Cleanup(func() { _ = cmd.Process.Signal(syscall.SIGTERM); _ = cmd.Wait() })
-	line, err := bufio.NewReader(out).ReadString('\n')
-	require.NoError(t, err)
-	return strings.TrimSpace(line)
 }
 
 type adapterProcess struct {
