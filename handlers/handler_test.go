@@ -56,7 +56,7 @@ type renderer func(notice.Notice) ([]byte, error)
 
 func (r renderer) Render(n notice.Notice) ([]byte, error) { return r(n) }
 
-func newUnit(t *testing.T, notices handlers.NoticeRenderer) (*handlers.Handler, *memoryLog) {
+func newUnit(t testing.TB, notices handlers.NoticeRenderer) (*handlers.Handler, *memoryLog) {
 	t.Helper()
 	st, err := store.New()
 	require.NoError(t, err)
@@ -73,7 +73,7 @@ func newUnit(t *testing.T, notices handlers.NoticeRenderer) (*handlers.Handler, 
 	return h, log
 }
 
-func inbound(t *testing.T, c testkit.Command) handlers.Inbound {
+func inbound(t testing.TB, c testkit.Command) handlers.Inbound {
 	t.Helper()
 	env, err := c.Envelope(contracts.SourcePortal, time.Now())
 	require.NoError(t, err)
