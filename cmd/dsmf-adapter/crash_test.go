@@ -39,10 +39,14 @@ func TestKillsLoseNothingAndDoubleNothing(t *testing.T) {
 	s := w.login()
 
 	kills, killsDone := 0, make(chan struct{})
+	pauses := make([]time.Duration, 4) // drawn here: the sender uses the same generator
+	for i := range pauses {
+		pauses[i] = time.Duration(400+w.rng.IntN(1200)) * time.Millisecond
+	}
 	go func() {
 		defer close(killsDone)
-		for kills < 4 {
-			time.Sleep(time.Duration(400+w.rng.IntN(1200)) * time.Millisecond)
+		for kills < len(pauses) {
+			time.Sleep(pauses[kills])
 			adapter.kill(t)
 			kills++
 			adapter = w.startAdapter()
