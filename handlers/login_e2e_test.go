@@ -135,4 +135,14 @@ func TestLoginAssertionSignatures(t *testing.T) {
 	assert.Equal(t, "ASSERTION_FROM_FUTURE", h.Request(h.Sign(future)).Code())
 
 	h.MustOK(h.Request(signed), contracts.TypeLoginResult, nil)
+
+	// The same signed assertion in a new command is a replay; the same
+	// command redelivered is answered as before.
+	replay := signed
+	replay.ID = "replay-" + signed.ID
+	assert.Equal(t, "ASSERTION_REPLAYED", h.Request(replay).Code())
+	h.RestartAdapter()
+	replay.ID = "replay-after-restart-" + signed.ID
+	assert.Equal(t, "ASSERTION_REPLAYED", h.Request(replay).Code(), "the memory of used assertions is rebuilt from the log")
+	h.MustOK(h.Request(signed), contracts.TypeLoginResult, nil)
 }

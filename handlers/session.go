@@ -49,6 +49,9 @@ func (h *Handler) login(ctx context.Context, c command) (replyFunc, error) {
 		if err := h.checkSignature(c, a); err != nil {
 			return "", nil, err
 		}
+		if v.AssertionUsed(a.AssertionID) {
+			return "", nil, domain.ErrAssertionReplayed
+		}
 		signer := domain.Signer{Method: domain.Method(a.Method), FIN: a.SignerFIN, StampAuthority: a.StampAuthority,
 			CertNotBefore: a.CertNotBefore, CertNotAfter: a.CertNotAfter}
 		if a.Card != nil {

@@ -364,6 +364,9 @@ func foldEvent(t *tx, ev event, stream *Stream, out *Outcome) error {
 		}
 		out.Ref = e.SessionID
 		t.maps.sessions = t.maps.sessions.Set(t.gen, s.ID, &s)
+		if e.AssertionID != "" {
+			t.maps.assertions = t.maps.assertions.Set(t.gen, e.AssertionID, e.At)
+		}
 		return nil
 	case contracts.TypeSessionClosed:
 		e := ev.payload.(contracts.SessionClosed)

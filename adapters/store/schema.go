@@ -37,6 +37,9 @@ type maps struct {
 	sessions     pmap[*domain.Session]    // by id
 	outcomes     pmap[*Outcome]           // by command id
 	streams      pmap[Stream]             // by VÖEN
+	// assertions are the login assertions that opened a session, by id,
+	// so a replayed one is refused.
+	assertions pmap[time.Time]
 }
 
 // Stream is an insurer's position in the event log.

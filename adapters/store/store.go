@@ -140,6 +140,12 @@ func (v View) Session(id string) (domain.Session, bool) {
 	return s, ok
 }
 
+// AssertionUsed reports whether a login assertion already opened a session.
+func (v View) AssertionUsed(assertionID string) bool {
+	_, used := v.maps.assertions.Get(assertionID)
+	return used
+}
+
 // Grant returns a grant, revoked or not.
 func (v View) Grant(id string) (domain.Grant, bool) {
 	return first[domain.Grant](v.txn, tGrants, "id", id)

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/google/uuid"
+
 	"bytes"
 	"context"
 	"crypto/ed25519"
@@ -17,8 +19,8 @@ const signAbout = `
 Signs a login assertion as the portal does: Ed25519 over the assertion's RFC 8785
 canonical form, with the key's id, in its "signature" member (contracts/signing.go).
 Reads the assertion's JSON from FILE or stdin and writes the signed JSON to stdout.
-issuedAt is set to now first, since the adapter refuses an assertion older than
-five minutes (-keep-issued-at leaves it).
+issuedAt is set to now and assertionId to a new id first, since the adapter refuses
+an assertion older than five minutes or used before (-keep-issued-at leaves both).
 
 The key is a file written by the adapter: with the embedded broker and no portal
 keys it makes a development key pair in data/portal-signing-key.json.
@@ -81,7 +83,7 @@ func (k *signingKey) sign(a contracts.LoginAssertion) (contracts.LoginAssertion,
 func runSign(_ context.Context, e *env, g globals, args []string) error {
 	fls, _ := flagSet(e, g, "sign", "[-key FILE] [-keep-issued-at] [FILE]", signAbout)
 	load := keyFlags(fls, e, false)
-	keep := fls.Bool("keep-issued-at", false, "sign issuedAt as it is instead of setting it to now")
+	keep := fls.Bool("keep-issued-at", false, "sign issuedAt and assertionId as they are instead of setting them to now and a new id")
 	if err := parse(fls, args); err != nil {
 		return err
 	}
@@ -110,7 +112,7 @@ func runSign(_ context.Context, e *env, g globals, args []string) error {
 		return fmt.Errorf("sign: not a login assertion: %w", err)
 	}
 	if !*keep {
-		a.IssuedAt = e.now().UTC()
+		a.IssuedAt, a.AssertionID = e.now().UTC(), uuid.NewString()
 	}
 	signed, err := k.sign(a)
 	if err != nil {
