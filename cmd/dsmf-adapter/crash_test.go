@@ -75,19 +75,27 @@ func TestTwoInstancesOneKilledBrokerRestartedPoisonMixedIn(t *testing.T) {
 	}
 	w := newWorld(t, 20)
 	a := w.startAdapter()
-	w.startAdapter()
+	b := w.startAdapter()
 	s := w.login()
 
 	done := make(chan struct{})
+	var notReady, readyAgain bool
 	go func() {
 		defer close(done)
 		time.Sleep(1500 * time.Millisecond)
 		a.kill(t) // the other instance takes its partitions
 		time.Sleep(2 * time.Second)
-		w.restartBroker()
+		// While the broker is away the survivor says it cannot work, and
+		// says it can once the broker is back on its data directory.
+		w.stopBroker()
+		notReady = b.waitReady(http.StatusServiceUnavailable, 15*time.Second)
+		w.startBroker()
+		readyAgain = b.waitReady(http.StatusOK, time.Minute)
 	}()
 	s.send(1500, 25)
 	<-done
+	assert.True(t, notReady, "/readyz reported 503 while the broker was down")
+	assert.True(t, readyAgain, "/readyz reported 200 once the broker was back")
 	f := s.verify()
 
 	dead := w.client.All(contracts.TopicDeadLetter, func(r testkit.Received) bool {
@@ -143,12 +151,10 @@ func (w *world) startBroker() {
 	w.broker = cmd
 }
 
-// restartBroker stops the broker and starts it again on its data directory.
-func (w *world) restartBroker() {
+// stopBroker stops the broker; startBroker brings it back on its data directory.
+func (w *world) stopBroker() {
 	require.NoError(w.t, w.broker.Process.Signal(syscall.SIGTERM))
 	_ = w.broker.Wait()
-	time.Sleep(500 * time.Millisecond)
-	w.startBroker()
 }
 
 func (w *world) startAdapter() *adapterProcess { return startAdapter(w.t, w.bin, w.brokerAddr) }
@@ -374,8 +380,25 @@ func buildBinaries(t *testing.T) binaries {
 }
 
 type adapterProcess struct {
-	cmd  *exec.Cmd
-	done chan error
+	cmd      *exec.Cmd
+	done     chan error
+	httpAddr string
+}
+
+// waitReady polls /readyz until it answers status, and reports whether it did in time.
+func (p *adapterProcess) waitReady(status int, within time.Duration) bool {
+	deadline := time.Now().Add(within)
+	for time.Now().Before(deadline) {
+		resp, err := http.Get("http://" + p.httpAddr + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == status {
+				return true
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return false
 }
 
 func freeAddr(t *testing.T) string {
@@ -393,7 +416,7 @@ func startAdapter(t *testing.T, b binaries, broker string) *adapterProcess {
 		"-group-session-timeout", "6s", "-shutdown-timeout", "10s", "-log-level", "warn")
 	cmd.Stderr = os.Stderr
 	require.NoError(t, cmd.Start())
-	p := &adapterProcess{cmd: cmd, done: make(chan error, 1)}
+	p := &adapterProcess{cmd: cmd, done: make(chan error, 1), httpAddr: httpAddr}
 	go func() { p.done <- cmd.Wait() }()
 	t.Cleanup(func() { _ = cmd.Process.Kill(); <-p.done })
 	deadline := time.Now().Add(60 * time.Second)
