@@ -639,8 +639,13 @@ func TestComposeSecureACLs(t *testing.T) {
 	assert.True(t, has(kafka.PrincipalPortal, contracts.TopicPortalCommands, kafka.OpWrite))
 	assert.True(t, has(kafka.PrincipalBackOffice, contracts.TopicBackOfficeCommands, kafka.OpWrite))
 	assert.True(t, has(kafka.PrincipalBackOffice, contracts.TopicEvents, kafka.OpRead))
-	for _, topic := range []string{contracts.TopicEvents, contracts.TopicReplies, contracts.TopicNotices, contracts.TopicDeadLetter} {
+	for _, topic := range []string{contracts.TopicEvents, contracts.TopicReplies, contracts.TopicNotices, contracts.TopicDeadLetter,
+		contracts.TopicAudit} {
 		assert.True(t, has(kafka.PrincipalAdapter, topic, kafka.OpWrite), "the adapter writes %s", topic)
+	}
+	assert.False(t, has(kafka.PrincipalAdapter, contracts.TopicAudit, kafka.OpRead), "the adapter only appends to the audit trail")
+	for _, p := range []string{kafka.PrincipalPortal, kafka.PrincipalBackOffice, kafka.PrincipalRegisters} {
+		assert.False(t, has(p, contracts.TopicAudit, kafka.OpWrite), "%s must not write the audit trail", p)
 	}
 }
 

@@ -182,6 +182,10 @@ func goFixtures() []goFixture {
 		{c.TypeCommandRejected, c.CommandRejected{EventMeta: fxMeta(), CommandType: c.TypeGrantCreate,
 			SessionID: fxSession, Code: "GRANT_DUPLICATE", Detail: "grant " + fxGrant}, nil},
 
+		{c.TypeAudit, c.AuditRecord{CommandID: fxCommand, CommandType: c.TypeGrantCreate, InsurerVOEN: fxVOEN,
+			SessionID: fxSession, Role: c.RoleDelegate, PrincipalKind: c.AuditPrincipalPortal, Outcome: c.AuditRefused,
+			Code: "OWNER_ONLY", At: fxAt, SourceTopic: c.TopicPortalCommands, SourcePartition: 3, SourceOffset: 1207}, nil},
+
 		{c.TypeInsurer, c.Insurer{VOEN: fxVOEN, AccountNumber: "9819854215", FullName: fxProfile().FullName,
 			Type: c.InsurerNaturalPerson, ResponsiblePerson: fxProfile().ResponsiblePerson, OfficeCode: "188",
 			OfficeName: fxProfile().OfficeName, UpdatedAt: fxAt}, nil},

@@ -23,6 +23,10 @@ const (
 	// TopicDeadLetter receives messages that could not be decoded or
 	// validated, with the reason in headers.
 	TopicDeadLetter = "dsmf.ssc.deadletter.v1"
+	// TopicAudit is the audit trail: one record per command taken from a
+	// command topic (accepted, refused, dead-lettered or failed), naming ids,
+	// types and codes, never personal data. Kept forever.
+	TopicAudit = "dsmf.ssc.audit.v1"
 
 	// TopicInsurers is compacted reference data keyed by VÖEN.
 	TopicInsurers = "dsmf.ref.insurers.v1"
@@ -73,6 +77,7 @@ func Topics(partitions int32) []TopicSpec {
 		{TopicEvents, partitions, CleanupDelete, forever, "insurer VÖEN"},
 		{TopicNotices, partitions, CleanupDelete, forever, "insurer VÖEN"},
 		{TopicDeadLetter, 1, CleanupDelete, forever, "original key"},
+		{TopicAudit, partitions, CleanupDelete, forever, AuditKey},
 		{TopicInsurers, partitions, CleanupCompact, forever, "VÖEN"},
 		{TopicInsuredPersons, partitions, CleanupCompact, forever, "SSN"},
 		{TopicIdentityDocuments, partitions, CleanupCompact, forever, "FIN"},

@@ -61,6 +61,10 @@ const (
 // itself (datacontenttype application/pdf), not JSON.
 const TypeNotice = "az.gov.dsmf.ssc.notice.v1"
 
+// CloudEvents type of an audit record (topic TopicAudit): one per command
+// the adapter takes from a command topic, whatever became of it.
+const TypeAudit = "az.gov.dsmf.ssc.audit.v1"
+
 // CloudEvents types of reference records (the three compacted topics).
 const (
 	TypeInsurer          = "az.gov.dsmf.ref.insurer.v1"

@@ -55,8 +55,8 @@ type Grant struct {
 // consumer group (DSMF_CONSUMER_GROUP).
 //
 //   - adapter: reads both command topics in its group, reads and writes the
-//     event log, writes replies, notices and dead letters, reads the
-//     reference topics.
+//     event log, writes replies, notices, dead letters and the audit trail,
+//     reads the reference topics.
 //   - portal: writes portal commands; reads replies and notices in its
 //     own groups. It can neither write back-office commands or the event
 //     log nor read the event log.
@@ -73,7 +73,8 @@ func Grants(adapterGroup string) []Grant {
 		contracts.TopicInsurers, contracts.TopicInsuredPersons, contracts.TopicIdentityDocuments} {
 		g = append(g, topic(PrincipalAdapter, t, OpRead))
 	}
-	for _, t := range []string{contracts.TopicEvents, contracts.TopicReplies, contracts.TopicNotices, contracts.TopicDeadLetter} {
+	for _, t := range []string{contracts.TopicEvents, contracts.TopicReplies, contracts.TopicNotices, contracts.TopicDeadLetter,
+		contracts.TopicAudit} {
 		g = append(g, topic(PrincipalAdapter, t, OpWrite))
 	}
 	g = append(g, Grant{Principal: PrincipalAdapter, Group: true, Name: adapterGroup, Operation: OpRead})
