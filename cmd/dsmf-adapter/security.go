@@ -4,66 +4,22 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"strconv"
 
 	"github.com/dsmf/ssc-adapter/adapters/kafka"
 )
 
-// securityFlags declares the Kafka SASL and TLS settings, environment
-// variables with flags over them, and returns a function that resolves
-// them after fs.Parse; embedded says no brokers are configured.
-//
-// The password has no flag (a flag shows in every process list): it comes
-// from DSMF_KAFKA_SASL_PASSWORD, or from a file named by
-// DSMF_KAFKA_SASL_PASSWORD_FILE or -kafka-sasl-password-file (a Docker or
-// Kubernetes secret).
+// securityFlags declares the Kafka SASL and TLS settings (kafka.SecurityFlags)
+// and refuses them with the embedded broker, which speaks PLAINTEXT only.
 func securityFlags(fs *flag.FlagSet, getenv func(string) string) func(embedded bool) (kafka.Security, error) {
-	var errs []error
-	env := func(name string) string { return getenv(name) }
-	strictBool := func(name string) bool {
-		v := getenv(name)
-		if v == "" {
-			return false
-		}
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s=%q is not a boolean (true or false)", name, v))
-		}
-		return b
-	}
-	mech := fs.String("kafka-sasl-mechanism", env("DSMF_KAFKA_SASL_MECHANISM"), "SASL mechanism to the brokers: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512; empty: no SASL (env DSMF_KAFKA_SASL_MECHANISM)")
-	user := fs.String("kafka-sasl-user", env("DSMF_KAFKA_SASL_USER"), "SASL user (env DSMF_KAFKA_SASL_USER)")
-	passFile := fs.String("kafka-sasl-password-file", env("DSMF_KAFKA_SASL_PASSWORD_FILE"), "file holding the SASL password (env DSMF_KAFKA_SASL_PASSWORD_FILE; or give the password itself in env DSMF_KAFKA_SASL_PASSWORD)")
-	useTLS := fs.Bool("kafka-tls", strictBool("DSMF_KAFKA_TLS"), "TLS to the brokers (env DSMF_KAFKA_TLS)")
-	ca := fs.String("kafka-tls-ca", env("DSMF_KAFKA_TLS_CA"), "PEM file of the CA certificates that sign the brokers' certificates; empty: the system's (env DSMF_KAFKA_TLS_CA)")
-	cert := fs.String("kafka-tls-cert", env("DSMF_KAFKA_TLS_CERT"), "PEM client certificate for mutual TLS (env DSMF_KAFKA_TLS_CERT)")
-	key := fs.String("kafka-tls-key", env("DSMF_KAFKA_TLS_KEY"), "PEM key of the client certificate (env DSMF_KAFKA_TLS_KEY)")
-	serverName := fs.String("kafka-tls-server-name", env("DSMF_KAFKA_TLS_SERVER_NAME"), "name the brokers' certificates must carry; empty: the broker's host (env DSMF_KAFKA_TLS_SERVER_NAME)")
-	insecure := fs.Bool("kafka-tls-insecure", strictBool("DSMF_KAFKA_TLS_INSECURE"), "do not verify the brokers' certificates: development only (env DSMF_KAFKA_TLS_INSECURE)")
-
+	resolve := kafka.SecurityFlags(fs, getenv)
 	return func(embedded bool) (kafka.Security, error) {
-		sec := kafka.Security{SASLMechanism: *mech, SASLUser: *user, SASLPassword: getenv("DSMF_KAFKA_SASL_PASSWORD"),
-			TLS: *useTLS, TLSCAFile: *ca, TLSCertFile: *cert, TLSKeyFile: *key, TLSServerName: *serverName,
-			TLSInsecureSkipVerify: *insecure}
-		if *passFile != "" {
-			if sec.SASLPassword != "" {
-				errs = append(errs, errors.New("give the SASL password once: DSMF_KAFKA_SASL_PASSWORD or a password file, not both"))
-			} else if p, err := kafka.ReadSecretFile(*passFile); err != nil {
-				errs = append(errs, fmt.Errorf("SASL password file: %w", err))
-			} else {
-				sec.SASLPassword = p
-			}
-		}
-		if len(errs) == 0 {
-			if err := sec.Validate(); err != nil {
-				errs = append(errs, err)
-			}
+		sec, err := resolve()
+		if err != nil {
+			return sec, err
 		}
 		if embedded && sec != (kafka.Security{}) {
-			errs = append(errs, errors.New("the SASL and TLS settings apply to DSMF_BROKERS; the embedded broker speaks PLAINTEXT only"))
-		}
-		if err := errors.Join(errs...); err != nil {
-			return kafka.Security{}, fmt.Errorf("kafka security: %w", err)
+			return kafka.Security{}, fmt.Errorf("kafka security: %w",
+				errors.New("the SASL and TLS settings apply to DSMF_BROKERS; the embedded broker speaks PLAINTEXT only"))
 		}
 		return sec, nil
 	}

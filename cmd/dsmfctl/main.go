@@ -102,7 +102,7 @@ func run(ctx context.Context, args []string, e *env) int {
 	fs := flag.NewFlagSet("dsmfctl", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	brokers := fs.String("brokers", envOr(e, "DSMF_BROKERS", defaultBrokers), "Kafka brokers, comma-separated (env DSMF_BROKERS)")
-	security := securityFlags(fs, e)
+	security := kafka.SecurityFlags(fs, e.getenv)
 	fs.Usage = func() {
 		w := fs.Output()
 		fmt.Fprintf(w, "usage: dsmfctl [-brokers host:port,...] [-kafka-... flags] <command> [flags] [args]\n\n")
