@@ -548,7 +548,8 @@ func TestComposeSecureUsers(t *testing.T) {
 		assert.Contains(t, m[2], secureJAASMount+"/"+m[3]+".password", "user %s's password comes from its file", m[3])
 		users[m[3]] = m[2]
 	}
-	for _, p := range []string{kafka.PrincipalAdapter, kafka.PrincipalPortal, kafka.PrincipalBackOffice, kafka.PrincipalRegisters} {
+	for _, p := range []string{kafka.PrincipalAdapter, kafka.PrincipalPortal, kafka.PrincipalBackOffice, kafka.PrincipalRegisters,
+		kafka.PrincipalAuditor} {
 		assert.Contains(t, users, p, "kafka-init must create the SCRAM user %s", p)
 		_, err := os.Stat("../compose/secure/" + p + ".password")
 		assert.NoError(t, err)
@@ -644,8 +645,18 @@ func TestComposeSecureACLs(t *testing.T) {
 		assert.True(t, has(kafka.PrincipalAdapter, topic, kafka.OpWrite), "the adapter writes %s", topic)
 	}
 	assert.False(t, has(kafka.PrincipalAdapter, contracts.TopicAudit, kafka.OpRead), "the adapter only appends to the audit trail")
-	for _, p := range []string{kafka.PrincipalPortal, kafka.PrincipalBackOffice, kafka.PrincipalRegisters} {
+	for _, p := range []string{kafka.PrincipalPortal, kafka.PrincipalBackOffice, kafka.PrincipalRegisters, kafka.PrincipalAuditor} {
 		assert.False(t, has(p, contracts.TopicAudit, kafka.OpWrite), "%s must not write the audit trail", p)
+	}
+	for _, p := range []string{kafka.PrincipalPortal, kafka.PrincipalBackOffice, kafka.PrincipalRegisters} {
+		assert.False(t, has(p, contracts.TopicAudit, kafka.OpRead), "%s must not read the audit trail", p)
+	}
+	assert.True(t, has(kafka.PrincipalAuditor, contracts.TopicAudit, kafka.OpRead), "the auditor reads the audit trail")
+	for _, g := range grants {
+		if g.Principal == kafka.PrincipalAuditor && !g.Group {
+			assert.Equal(t, contracts.TopicAudit, g.Name, "the auditor reads the audit trail and no other topic")
+			assert.Equal(t, kafka.OpRead, g.Operation, "the auditor only reads")
+		}
 	}
 }
 

@@ -19,13 +19,18 @@ const (
 	PrincipalBackOffice = "backoffice"
 	// PrincipalRegisters publishes DSMF's reference data.
 	PrincipalRegisters = "registers"
+	// PrincipalAuditor is DSMF's internal control: it reads the audit trail
+	// and nothing else. It is not the back office, whose own decisions the
+	// trail records.
+	PrincipalAuditor = "auditor"
 )
 
-// Consumer-group prefixes of the portal and the back office: each may run
-// any group whose name starts with its prefix, and no other.
+// Consumer-group prefixes of the portal, the back office and the auditor:
+// each may run any group whose name starts with its prefix, and no other.
 const (
 	PortalGroupPrefix     = "dsmf-portal"
 	BackOfficeGroupPrefix = "dsmf-backoffice"
+	AuditorGroupPrefix    = "dsmf-audit"
 )
 
 // Operation is an ACL operation, spelled as kafka-acls.sh takes it.
@@ -64,6 +69,9 @@ type Grant struct {
 //     notices in its own groups. It cannot write portal commands or the
 //     event log.
 //   - registers: writes the three reference topics.
+//   - auditor: reads the audit trail in its own groups, and nothing else.
+//     Neither the portal nor the back office reads it: the back office's
+//     decisions are among what it records.
 func Grants(adapterGroup string) []Grant {
 	topic := func(p, name string, op Operation) Grant {
 		return Grant{Principal: p, Name: name, Operation: op}
@@ -93,6 +101,9 @@ func Grants(adapterGroup string) []Grant {
 		topic(PrincipalRegisters, contracts.TopicInsurers, OpWrite),
 		topic(PrincipalRegisters, contracts.TopicInsuredPersons, OpWrite),
 		topic(PrincipalRegisters, contracts.TopicIdentityDocuments, OpWrite),
+
+		topic(PrincipalAuditor, contracts.TopicAudit, OpRead),
+		Grant{Principal: PrincipalAuditor, Group: true, Name: AuditorGroupPrefix, Prefixed: true, Operation: OpRead},
 	)
 	return g
 }
