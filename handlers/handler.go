@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"time"
 
 	"github.com/google/uuid"
@@ -88,7 +89,8 @@ func (h *Handler) Handle(ctx context.Context, in Inbound) (err error) {
 	typ, outcome := "invalid", ""
 	defer func() {
 		if p := recover(); p != nil {
-			outcome, err = h.failPermanently(ctx, in, fmt.Errorf("panic: %v", p))
+			// The panic's value may hold message data: log where, not what.
+			outcome, err = h.failPermanently(ctx, in, fmt.Errorf("panic (%T) at:\n%s", p, debug.Stack()))
 		}
 		if err != nil {
 			outcome = "retry"

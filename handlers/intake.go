@@ -48,7 +48,7 @@ func (h *Handler) intake(ctx context.Context, in Inbound) (command, string, erro
 		return command{}, code, err
 	}
 	if !commandTopics[in.Topic][env.Type] {
-		code, err := h.reject(ctx, in, env.ID, env.Type, domain.ErrUnknownType, "type "+env.Type+" is not accepted on "+in.Topic)
+		code, err := h.reject(ctx, in, env.ID, env.Type, domain.ErrUnknownType, fmt.Sprintf("type %.80q is not accepted on %s", env.Type, in.Topic))
 		return command{}, code, err
 	}
 	if !json.Valid(env.Data) {
