@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -242,16 +243,18 @@ func (s *Service) Run(ctx context.Context) error {
 	go s.watchLag(ctx)
 	go s.watchBroker(ctx)
 
+	// A reader or router that stops by itself leaves the service unable to
+	// work: stop too, with an error, so that whatever runs it restarts it.
+	var failure error
 	select {
 	case <-ctx.Done():
 	case err := <-readerErr:
-		if err != nil {
-			s.log.Error("event log reader stopped", "err", err)
-		}
+		failure = fmt.Errorf("event log reader stopped: %w", errors.Join(err, errors.New("it should run until shutdown")))
 	case err := <-routerDone:
-		if err != nil {
-			s.log.Error("command router stopped", "err", err)
-		}
+		failure = fmt.Errorf("command router stopped: %w", errors.Join(err, errors.New("it should run until shutdown")))
+	}
+	if failure != nil {
+		s.log.Error("cannot go on", "err", failure)
 	}
 	s.ready.NotReady("shutting down")
 	s.log.Info("shutting down", "deadline", s.cfg.ShutdownTimeout)
@@ -266,7 +269,7 @@ func (s *Service) Run(ctx context.Context) error {
 		s.log.Warn("shutdown deadline passed; abandoning in-flight commands (they are redelivered and deduplicated)")
 	}
 	cancel()
-	return nil
+	return failure
 }
 
 // rebuild folds every state topic up to the end offsets seen now, logging
