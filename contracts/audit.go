@@ -14,8 +14,10 @@ import "time"
 // the command was read (source topic, partition and offset). It never holds
 // personal data: no FIN, SSN, name, phone or card number, no payload value
 // and no free text from a message. From a record that did not pass intake,
-// it copies only what the adapter itself knows: a registered insurer's VÖEN,
-// a session it opened, a command type of the contract.
+// it copies only what the adapter itself knows: a registered insurer's VÖEN
+// (from the payload, else from the record's key), a session it opened, a
+// command type of the contract. The record is keyed by the insurer's VÖEN,
+// else by the original key when that has the shape of a VÖEN, else by none.
 //
 // The trail is at-least-once, like every output of the adapter: a command
 // delivered again (a redelivery after a crash, a partition handover, a

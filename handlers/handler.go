@@ -92,6 +92,7 @@ func (h *Handler) Handle(ctx context.Context, in Inbound) (err error) {
 			// The panic's value may hold message data: log where, not what.
 			outcome, err = h.failPermanently(ctx, in, fmt.Errorf("panic (%T) at:\n%s", p, debug.Stack()))
 		}
+		err = h.audit(ctx, in, typ, outcome, err)
 		if err != nil {
 			outcome = "retry"
 		}

@@ -13,8 +13,8 @@ import (
 )
 
 // Client talks to a deployment the way the portal and the back office do:
-// it produces commands and reads the replies, events, notices and dead
-// letters, knowing nothing of the adapter's insides.
+// it produces commands and reads the replies, events, notices, dead letters
+// and the audit trail, knowing nothing of the adapter's insides.
 type Client struct {
 	producer sarama.SyncProducer
 	client   sarama.Client
@@ -40,7 +40,8 @@ type Received struct {
 }
 
 // watched are the topics a Client reads.
-var watched = []string{contracts.TopicReplies, contracts.TopicEvents, contracts.TopicNotices, contracts.TopicDeadLetter}
+var watched = []string{contracts.TopicReplies, contracts.TopicEvents, contracts.TopicNotices, contracts.TopicDeadLetter,
+	contracts.TopicAudit}
 
 // NewClient connects to brokers and starts reading the output topics from
 // their current end, so it sees only what happens from now on.
@@ -50,7 +51,8 @@ func NewClient(brokers []string) (*Client, error) {
 
 // NewSecureClient is NewClient with SASL credentials and TLS settings. The
 // principal must be allowed to read every topic a Client watches (replies,
-// events, notices, dead letters) and to write those it produces to.
+// events, notices, dead letters, the audit trail) and to write those it
+// produces to.
 func NewSecureClient(brokers []string, sec kafka.Security) (*Client, error) {
 	if err := sec.Validate(); err != nil {
 		return nil, fmt.Errorf("testkit: %w", err)
