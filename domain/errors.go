@@ -60,6 +60,13 @@ func Codes() []*Error {
 	return out
 }
 
+// ByCode returns the error with a code, or false for a code this version
+// does not know (one recorded by a newer version, say).
+func ByCode(code string) (*Error, bool) {
+	e, ok := catalogue[code]
+	return e, ok
+}
+
 // AsError returns the domain error inside err, if any.
 func AsError(err error) (*Error, bool) {
 	var de *Error

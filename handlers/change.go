@@ -68,10 +68,8 @@ func (h *Handler) change(ctx context.Context, c command, decide decideFunc) (sto
 
 // refused turns a refusal outcome into its domain error.
 func refused(o store.Outcome) *domain.Error {
-	for _, e := range domain.Codes() {
-		if e.Code == o.Code {
-			return &domain.Error{Code: e.Code, AZ: e.AZ, EN: e.EN, Detail: o.Detail}
-		}
+	if e, ok := domain.ByCode(o.Code); ok {
+		return e.With("%s", o.Detail)
 	}
 	return &domain.Error{Code: o.Code, AZ: o.Code, EN: o.Code, Detail: o.Detail}
 }
