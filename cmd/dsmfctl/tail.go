@@ -34,6 +34,7 @@ var topicAliases = map[string]string{
 	"replies":             contracts.TopicReplies,
 	"notices":             contracts.TopicNotices,
 	"deadletter":          contracts.TopicDeadLetter,
+	"audit":               contracts.TopicAudit,
 	"portal-commands":     contracts.TopicPortalCommands,
 	"backoffice-commands": contracts.TopicBackOfficeCommands,
 	"insurers":            contracts.TopicInsurers,
