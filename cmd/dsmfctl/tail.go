@@ -57,7 +57,7 @@ type tailOptions struct {
 
 func runTail(ctx context.Context, e *env, g globals, args []string) error {
 	fs, brokers := flagSet(e, g, "tail", "[-topic T] [-from newest|oldest] [-type PREFIX] [-insurer VÖEN] [-n N]", tailAbout)
-	topic := fs.String("topic", "events", "events, replies, notices, deadletter (or portal-commands, backoffice-commands, insurers, insured-persons, identity-documents, or a topic name)")
+	topic := fs.String("topic", "events", "events, replies, notices, deadletter, audit (or portal-commands, backoffice-commands, insurers, insured-persons, identity-documents, or a topic name)")
 	from := fs.String("from", "newest", "newest (only what comes from now on) or oldest (everything kept)")
 	typ := fs.String("type", "", "only this CloudEvents type, or types starting with it; the az.gov.dsmf. prefix may be left out")
 	insurer := fs.String("insurer", "", "only records of this insurer (the record key, a VÖEN)")
