@@ -118,9 +118,9 @@ func New(cfg Config) (*Service, error) {
 		if err := kafka.EnsureTopics(admin, contracts.Topics(cfg.Partitions)); err != nil {
 			return nil, err
 		}
-		if err := client.RefreshMetadata(); err != nil {
-			return nil, fmt.Errorf("refresh metadata: %w", err)
-		}
+	}
+	if err := kafka.CheckTopics(client, contracts.Topics(cfg.Partitions)); err != nil {
+		return nil, err
 	}
 
 	s.pub, err = wmkafka.NewPublisher(wmkafka.PublisherConfig{Brokers: s.brokers,
