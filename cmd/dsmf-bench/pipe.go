@@ -1,0 +1,270 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"text/tabwriter"
+	"time"
+
+	"github.com/IBM/sarama"
+)
+
+// The ceiling (issue 9): the fastest a consume→produce step can go through
+// the broker on this machine, one record written for each one read. A
+// sarama consumer group reads the input; an async producer configured as
+// the adapter's (acks=all, idempotent) forwards each record to the output
+// topic, on the same partition. No work is done between the two.
+
+func init() { scenarios["pipe"] = runPipe }
+
+const (
+	pipeIn          = "bench.pipe.in"
+	pipeOutPrefix   = "bench.pipe.out."
+	pipeGroupPrefix = "bench.pipe."
+)
+
+func runPipe(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("pipe", flag.ContinueOnError)
+	messages := fs.Int("messages", 200_000, "messages pre-filled into the input topic and forwarded in each run")
+	runs := fs.Int("runs", 3, "runs; the table shows each and the median")
+	partitions := fs.Int("partitions", 6, "partitions of the input and output topics")
+	size := fs.Int("size", 500, "bytes of each message's value")
+	brokers := fs.String("brokers", "", "use these brokers (comma-separated) instead of starting kfake in a child process")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	b, err := startBroker(ctx, *brokers)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	tag := fmt.Sprintf("%d", time.Now().UnixNano()) // fresh topics on a shared cluster
+	in := pipeIn + "." + tag
+	if err := createTopics(b.Addrs, int32(*partitions), in); err != nil {
+		return err
+	}
+	took, err := pipeFill(ctx, b.Addrs, in, int32(*partitions), *messages, *size)
+	if err != nil {
+		return fmt.Errorf("fill: %w", err)
+	}
+	fmt.Fprintf(os.Stderr, "filled %d messages of %d bytes into %s (%d partitions) in %.1f s\n", *messages, *size, in, *partitions, took.Seconds())
+
+	var rates []float64
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "run\tmessages\tseconds\tmsg/s\t\n")
+	for i := 0; i < *runs; i++ {
+		out := fmt.Sprintf("%s%s.%d", pipeOutPrefix, tag, i)
+		if err := createTopics(b.Addrs, int32(*partitions), out); err != nil {
+			return err
+		}
+		n, d, err := pipeOnce(ctx, b.Addrs, in, out, fmt.Sprintf("%s%s.%d", pipeGroupPrefix, tag, i), int64(*messages))
+		if err != nil {
+			return fmt.Errorf("run %d: %w", i+1, err)
+		}
+		r := float64(n) / d.Seconds()
+		rates = append(rates, r)
+		fmt.Fprintf(tw, "%d\t%d\t%.2f\t%.0f\t\n", i+1, n, d.Seconds(), r)
+	}
+	fmt.Fprintf(tw, "median\t\t\t%.0f\t\n", medianOf(rates))
+	return tw.Flush()
+}
+
+func medianOf(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// createTopics creates topics with partitions; one that exists is left as it is.
+func createTopics(addrs []string, partitions int32, topics ...string) error {
+	admin, err := sarama.NewClusterAdmin(addrs, saramaConfig())
+	if err != nil {
+		return fmt.Errorf("kafka admin: %w", err)
+	}
+	defer admin.Close()
+	for _, t := range topics {
+		err := admin.CreateTopic(t, &sarama.TopicDetail{NumPartitions: partitions, ReplicationFactor: 1}, false)
+		if err != nil && !errors.Is(err, sarama.ErrTopicAlreadyExists) {
+			return fmt.Errorf("create %s: %w", t, err)
+		}
+	}
+	return nil
+}
+
+// pipeFill writes n command-like JSON messages of about size bytes, spread
+// evenly over the partitions.
+func pipeFill(ctx context.Context, addrs []string, topic string, partitions int32, n, size int) (time.Duration, error) {
+	cfg := saramaConfig()
+	cfg.Producer.Idempotent = false
+	cfg.Net.MaxOpenRequests = 5
+	cfg.Producer.RequiredAcks = sarama.WaitForLocal
+	cfg.Producer.Return.Successes = false
+	cfg.Producer.Partitioner = sarama.NewManualPartitioner
+	cfg.Producer.Flush.Frequency = 5 * time.Millisecond
+	cfg.Producer.Flush.Bytes = 512 << 10
+	cfg.ChannelBufferSize = 8192
+	p, err := sarama.NewAsyncProducer(addrs, cfg)
+	if err != nil {
+		return 0, err
+	}
+	var errs atomic.Int64
+	var first atomic.Value
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for e := range p.Errors() {
+			if errs.Add(1) == 1 {
+				first.Store(e.Err)
+			}
+		}
+	}()
+	start := time.Now()
+	for i := 0; i < n && ctx.Err() == nil; i++ {
+		key := fmt.Sprintf("%010d", 1_000_000_000+i%100_000)
+		head := fmt.Sprintf(`{"sessionId":"%08x-0000-4000-8000-%012x","insurerVoen":"%s","documentType":"id-card","fin":"5ZXK%03d","ssn":"1200%09d","reason":"certificate-lost","note":"`, i, i, key, i%1000, i)
+		pad := size - len(head) - 2
+		if pad < 0 {
+			pad = 0
+		}
+		v := head + strings.Repeat("x", pad) + `"}`
+		p.Input() <- &sarama.ProducerMessage{Topic: topic, Partition: int32(i) % partitions, Key: sarama.StringEncoder(key), Value: sarama.StringEncoder(v),
+			Headers: []sarama.RecordHeader{{Key: []byte("ce_type"), Value: []byte("az.gov.dsmf.ssc.draft.save.v1")}, {Key: []byte("ce_id"), Value: []byte(fmt.Sprintf("cmd-%d", i))}}}
+	}
+	closeErr := p.Close()
+	<-done
+	if errs.Load() > 0 {
+		return 0, fmt.Errorf("%d messages not written, the first: %v", errs.Load(), first.Load())
+	}
+	if ctx.Err() != nil {
+		return 0, ctx.Err()
+	}
+	return time.Since(start), closeErr
+}
+
+// forwarder is the consumer-group handler of the pipe.
+type forwarder struct {
+	out   string
+	p     sarama.AsyncProducer
+	first sync.Once
+	start chan time.Time
+}
+
+func (*forwarder) Setup(sarama.ConsumerGroupSession) error   { return nil }
+func (*forwarder) Cleanup(sarama.ConsumerGroupSession) error { return nil }
+func (f *forwarder) ConsumeClaim(s sarama.ConsumerGroupSession, c sarama.ConsumerGroupClaim) error {
+	for {
+		select {
+		case m, ok := <-c.Messages():
+			if !ok {
+				return nil
+			}
+			f.first.Do(func() { f.start <- time.Now() })
+			pm := &sarama.ProducerMessage{Topic: f.out, Partition: m.Partition, Key: sarama.ByteEncoder(m.Key), Value: sarama.ByteEncoder(m.Value),
+				Headers: make([]sarama.RecordHeader, len(m.Headers))}
+			for i, h := range m.Headers {
+				pm.Headers[i] = *h
+			}
+			select {
+			case f.p.Input() <- pm:
+			case <-s.Context().Done():
+				return nil
+			}
+			s.MarkMessage(m, "")
+		case <-s.Context().Done():
+			return nil
+		}
+	}
+}
+
+// pipeOnce forwards every message of in to out and times it from the first
+// message consumed to the last one acknowledged by the broker; it then
+// checks that the output's end offsets add up to n.
+func pipeOnce(ctx context.Context, addrs []string, in, out, group string, n int64) (int64, time.Duration, error) {
+	pcfg := saramaConfig() // acks=all, idempotent, as the adapter
+	pcfg.Producer.Partitioner = sarama.NewManualPartitioner
+	p, err := sarama.NewAsyncProducer(addrs, pcfg)
+	if err != nil {
+		return 0, 0, err
+	}
+	ccfg := saramaConfig()
+	ccfg.Consumer.Offsets.Initial = sarama.OffsetOldest
+	cg, err := sarama.NewConsumerGroup(addrs, group, ccfg)
+	if err != nil {
+		p.Close()
+		return 0, 0, err
+	}
+	f := &forwarder{out: out, p: p, start: make(chan time.Time, 1)}
+	cctx, cancel := context.WithCancel(ctx)
+	consumed := make(chan error, 1)
+	go func() {
+		for cctx.Err() == nil {
+			if err := cg.Consume(cctx, []string{in}, f); err != nil && cctx.Err() == nil {
+				consumed <- err
+				return
+			}
+		}
+		consumed <- nil
+	}()
+	go func() {
+		for range cg.Errors() {
+		}
+	}()
+	var acked, failed int64
+	var end time.Time
+	var firstErr error
+	timeout := time.After(10 * time.Minute)
+	for acked+failed < n {
+		select {
+		case <-p.Successes():
+			acked++
+			if acked+failed == n {
+				end = time.Now()
+			}
+		case e := <-p.Errors():
+			failed++
+			if firstErr == nil {
+				firstErr = e.Err
+			}
+		case err := <-consumed:
+			cancel()
+			p.Close()
+			return 0, 0, fmt.Errorf("consumer group: %v", err)
+		case <-timeout:
+			firstErr = fmt.Errorf("only %d of %d forwarded in 10 minutes", acked, n)
+			failed = n
+		case <-ctx.Done():
+			cancel()
+			p.Close()
+			return 0, 0, ctx.Err()
+		}
+	}
+	start := <-f.start
+	cancel()
+	<-consumed
+	cg.Close()
+	p.Close()
+	if firstErr != nil {
+		return 0, 0, fmt.Errorf("%d not forwarded, the first: %v", failed, firstErr)
+	}
+	have, err := recordsIn(addrs, []string{out})
+	if err != nil {
+		return 0, 0, err
+	}
+	if have != n {
+		return 0, 0, fmt.Errorf("output holds %d records, want %d", have, n)
+	}
+	return acked, end.Sub(start), nil
+}
