@@ -78,35 +78,10 @@ func NewSecureClient(brokers []string, sec kafka.Security) (*Client, error) {
 		seen: map[string][]Received{}, changed: make(chan struct{})}
 	var wg sync.WaitGroup
 	for _, topic := range watched {
-		parts, err := client.Partitions(topic)
-		if err != nil {
+		if err := kafka.ConsumeTopic(ctx, consumer, topic, sarama.OffsetNewest, &wg, c.add); err != nil {
 			cancel()
 			client.Close()
-			return nil, fmt.Errorf("testkit: partitions of %s: %w", topic, err)
-		}
-		for _, p := range parts {
-			pc, err := consumer.ConsumePartition(topic, p, sarama.OffsetNewest)
-			if err != nil {
-				cancel()
-				client.Close()
-				return nil, fmt.Errorf("testkit: consume %s/%d: %w", topic, p, err)
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer pc.AsyncClose()
-				for {
-					select {
-					case <-ctx.Done():
-						return
-					case m, ok := <-pc.Messages():
-						if !ok {
-							return
-						}
-						c.add(m)
-					}
-				}
-			}()
+			return nil, fmt.Errorf("testkit: %w", err)
 		}
 	}
 	go func() {

@@ -102,37 +102,10 @@ func connectError(brokers []string, sec kafka.Security, err error) error {
 	return fmt.Errorf("connect to %s (%s): %w (%s)", strings.Join(brokers, ","), sec.Protocol(), err, hint)
 }
 
-// consume reads every partition of topic from offset (OffsetNewest or
-// OffsetOldest) and hands each record to handle until ctx ends. The starting
-// offsets are fixed when it returns.
+// consume reads every partition of topic from offset and hands each record
+// to handle until ctx ends (kafka.ConsumeTopic).
 func consume(ctx context.Context, consumer sarama.Consumer, topic string, offset int64, wg *sync.WaitGroup, handle func(record)) error {
-	parts, err := consumer.Partitions(topic)
-	if err != nil {
-		return fmt.Errorf("partitions of %s: %w", topic, err)
-	}
-	for _, p := range parts {
-		pc, err := consumer.ConsumePartition(topic, p, offset)
-		if err != nil {
-			return fmt.Errorf("read %s/%d: %w", topic, p, err)
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer pc.AsyncClose()
-			for {
-				select {
-				case <-ctx.Done():
-					return
-				case m, ok := <-pc.Messages():
-					if !ok {
-						return
-					}
-					handle(toRecord(m))
-				}
-			}
-		}()
-	}
-	return nil
+	return kafka.ConsumeTopic(ctx, consumer, topic, offset, wg, func(m *sarama.ConsumerMessage) { handle(toRecord(m)) })
 }
 
 func toRecord(m *sarama.ConsumerMessage) record {
