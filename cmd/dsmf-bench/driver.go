@@ -14,6 +14,7 @@ import (
 	"github.com/IBM/sarama"
 
 	"github.com/dsmf/ssc-adapter/cmd/dsmf-bench/workload"
+	"github.com/dsmf/ssc-adapter/adapters/kafka"
 	"github.com/dsmf/ssc-adapter/contracts"
 	"github.com/dsmf/ssc-adapter/testkit"
 )
@@ -77,33 +78,9 @@ func newDriver(addrs []string) (*driver, error) {
 			}
 		}
 	}()
-	parts, err := client.Partitions(contracts.TopicReplies)
-	if err != nil {
+	if err := kafka.ConsumeTopic(ctx, consumer, contracts.TopicReplies, sarama.OffsetNewest, &d.wg, d.received); err != nil {
 		d.Close()
 		return nil, err
-	}
-	for _, part := range parts {
-		pc, err := consumer.ConsumePartition(contracts.TopicReplies, part, sarama.OffsetNewest)
-		if err != nil {
-			d.Close()
-			return nil, err
-		}
-		d.wg.Add(1)
-		go func() {
-			defer d.wg.Done()
-			defer pc.AsyncClose()
-			for {
-				select {
-				case <-ctx.Done():
-					return
-				case m, ok := <-pc.Messages():
-					if !ok {
-						return
-					}
-					d.received(m)
-				}
-			}
-		}()
 	}
 	return d, nil
 }
