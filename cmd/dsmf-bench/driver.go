@@ -13,8 +13,8 @@ import (
 
 	"github.com/IBM/sarama"
 
-	"github.com/dsmf/ssc-adapter/cmd/dsmf-bench/workload"
 	"github.com/dsmf/ssc-adapter/adapters/kafka"
+	"github.com/dsmf/ssc-adapter/cmd/dsmf-bench/workload"
 	"github.com/dsmf/ssc-adapter/contracts"
 	"github.com/dsmf/ssc-adapter/testkit"
 )
