@@ -335,6 +335,7 @@ func (s *Store) applyEvent(t *tx, d decoded) (fate, error) {
 	stream.Seq++
 	t.maps.streams = t.maps.streams.Set(t.gen, stream.VOEN, stream)
 	t.maps.outcomes = t.maps.outcomes.Set(t.gen, out.CommandID, &out)
+	t.rememberOutcome(&out)
 	f.Outcome = out
 	return f, nil
 }
