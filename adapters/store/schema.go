@@ -40,7 +40,7 @@ type maps struct {
 	// oldestDay on, so that those past OutcomeRetention are forgotten.
 	outcomeDays pmap[pmap[struct{}]]
 	oldestDay   string
-	streams      pmap[Stream]             // by VÖEN
+	streams     pmap[Stream] // by VÖEN
 	// assertions are the login assertions that opened a session, by id,
 	// so a replayed one is refused.
 	assertions pmap[time.Time]
