@@ -10,28 +10,24 @@ import "time"
 // older than this would be decided again.
 const OutcomeRetention = 8 * 24 * time.Hour
 
-// rememberOutcome files an outcome under its day and forgets the days that
-// have passed OutcomeRetention. It runs in the fold, by the events' own
-// times, so a rebuild forgets exactly what the live state forgot.
+// rememberOutcome forgets, when an outcome opens a new day, the outcomes
+// older than OutcomeRetention. It runs in the fold, by the events' own
+// times, so a rebuild forgets exactly what the live state forgot. Once a
+// day it walks the outcomes: no index, so no memory per outcome.
 func (t *tx) rememberOutcome(out *Outcome) {
 	day := out.At.UTC().Format(time.DateOnly)
-	ids, _ := t.maps.outcomeDays.Get(day)
-	t.maps.outcomeDays = t.maps.outcomeDays.Set(t.gen, day, ids.Set(t.gen, out.CommandID, struct{}{}))
-	if t.maps.oldestDay == "" || day < t.maps.oldestDay {
-		t.maps.oldestDay = day
+	if day <= t.maps.outcomesDay {
+		return
 	}
-	cut := out.At.Add(-OutcomeRetention).UTC().Format(time.DateOnly)
-	for t.maps.oldestDay != "" && t.maps.oldestDay < cut {
-		old := t.maps.oldestDay
-		if ids, ok := t.maps.outcomeDays.Get(old); ok {
-			ids.each(func(id string, _ struct{}) { t.maps.outcomes = t.maps.outcomes.Delete(t.gen, id) })
-			t.maps.outcomeDays = t.maps.outcomeDays.Delete(t.gen, old)
+	t.maps.outcomesDay = day
+	cutoff := out.At.Add(-OutcomeRetention)
+	var old []string
+	t.maps.outcomes.each(func(id string, o *Outcome) {
+		if o.At.Before(cutoff) {
+			old = append(old, id)
 		}
-		if t.maps.outcomeDays.Len() == 0 {
-			t.maps.oldestDay = ""
-			break
-		}
-		next, _ := time.Parse(time.DateOnly, old)
-		t.maps.oldestDay = next.AddDate(0, 0, 1).Format(time.DateOnly)
+	})
+	for _, id := range old {
+		t.maps.outcomes = t.maps.outcomes.Delete(t.gen, id)
 	}
 }

@@ -36,10 +36,9 @@ type maps struct {
 	certificates pmap[*CertificateChange] // by SSN
 	sessions     pmap[*domain.Session]    // by id
 	outcomes     pmap[*Outcome]           // by command id
-	// outcomeDays lists the outcomes by the day they were decided, from
-	// oldestDay on, so that those past OutcomeRetention are forgotten.
-	outcomeDays pmap[pmap[struct{}]]
-	oldestDay   string
+	// outcomesDay is the latest day an outcome was decided on: when a later
+	// day begins, outcomes past OutcomeRetention are forgotten.
+	outcomesDay string
 	streams     pmap[Stream] // by VÖEN
 	// assertions are the login assertions that opened a session, by id,
 	// so a replayed one is refused.
