@@ -16,6 +16,10 @@ type EventMeta struct {
 	At          time.Time `json:"at"`
 }
 
+// Meta returns the metadata; every event embeds EventMeta, so every event
+// has this method.
+func (m EventMeta) Meta() EventMeta { return m }
+
 // SessionOpened records an accepted login.
 type SessionOpened struct {
 	EventMeta

@@ -93,10 +93,8 @@ func NewSecureClient(brokers []string, sec kafka.Security) (*Client, error) {
 }
 
 func (c *Client) add(m *sarama.ConsumerMessage) {
-	r := Received{Topic: m.Topic, Partition: m.Partition, Offset: m.Offset, Raw: m.Value, Key: string(m.Key)}
-	for _, h := range m.Headers {
-		r.Headers = append(r.Headers, contracts.Header{Key: string(h.Key), Value: h.Value})
-	}
+	r := Received{Topic: m.Topic, Partition: m.Partition, Offset: m.Offset, Raw: m.Value, Key: string(m.Key),
+		Headers: kafka.RecordHeaders(m.Headers)}
 	r.Envelope, _ = contracts.DecodeEnvelope(m.Key, r.Headers, m.Value)
 	c.mu.Lock()
 	c.seen[m.Topic] = append(c.seen[m.Topic], r)

@@ -96,3 +96,15 @@ func Headers(msg *message.Message) (key []byte, headers []contracts.Header) {
 	}
 	return key, headers
 }
+
+// RecordHeaders converts a consumed record's headers for the contract's
+// envelope codec, skipping nil entries.
+func RecordHeaders(hs []*sarama.RecordHeader) []contracts.Header {
+	out := make([]contracts.Header, 0, len(hs))
+	for _, h := range hs {
+		if h != nil {
+			out = append(out, contracts.Header{Key: string(h.Key), Value: h.Value})
+		}
+	}
+	return out
+}

@@ -179,17 +179,11 @@ func (s *Service) Ready() <-chan struct{} { return s.readyCh }
 // Embedded is the embedded broker, or nil.
 func (s *Service) Embedded() *kafka.Embedded { return s.embedded }
 
-// fold hands a batch from the log reader to the store.
+// fold hands a batch from the log reader to the store, and counts it.
 func (s *Service) fold(batch []*sarama.ConsumerMessage) error {
-	recs := make([]store.Record, len(batch))
-	for i, m := range batch {
-		r := store.Record{Topic: m.Topic, Key: m.Key, Value: m.Value, Headers: make([]contracts.Header, 0, len(m.Headers))}
-		for _, h := range m.Headers {
-			r.Headers = append(r.Headers, contracts.Header{Key: string(h.Key), Value: h.Value})
-		}
-		recs[i] = r
+	if err := Fold(s.State)(batch); err != nil {
+		return err
 	}
-	s.State.Apply(recs)
 	s.Metrics.Folded(len(batch))
 	return nil
 }

@@ -278,23 +278,8 @@ func decodeEvents(records []Record) []decoded {
 
 // metaFrom reads the EventMeta every event type embeds.
 func metaFrom(v any) contracts.EventMeta {
-	switch e := v.(type) {
-	case *contracts.SessionOpened:
-		return e.EventMeta
-	case *contracts.SessionClosed:
-		return e.EventMeta
-	case *contracts.GrantCreated:
-		return e.EventMeta
-	case *contracts.GrantRevoked:
-		return e.EventMeta
-	case *contracts.DraftSaved:
-		return e.EventMeta
-	case *contracts.DraftDeleted:
-		return e.EventMeta
-	case *contracts.ApplicationStatusChanged:
-		return e.EventMeta
-	case *contracts.CommandRejected:
-		return e.EventMeta
+	if e, ok := v.(interface{ Meta() contracts.EventMeta }); ok {
+		return e.Meta()
 	}
 	return contracts.EventMeta{}
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/IBM/sarama"
 
 	"github.com/dsmf/ssc-adapter/adapters/kafka"
+	"github.com/dsmf/ssc-adapter/adapters/service"
 	"github.com/dsmf/ssc-adapter/adapters/store"
 	"github.com/dsmf/ssc-adapter/cmd/dsmf-bench/workload"
 	"github.com/dsmf/ssc-adapter/contracts"
@@ -309,19 +310,8 @@ func coldStart(ctx context.Context, addrs []string) (measurement, error) {
 	if err != nil {
 		return measurement{}, err
 	}
-	// The service's fold (adapters/service.(*Service).fold), less its metrics.
-	fold := func(batch []*sarama.ConsumerMessage) error {
-		recs := make([]store.Record, len(batch))
-		for i, m := range batch {
-			r := store.Record{Topic: m.Topic, Key: m.Key, Value: m.Value, Headers: make([]contracts.Header, 0, len(m.Headers))}
-			for _, h := range m.Headers {
-				r.Headers = append(r.Headers, contracts.Header{Key: string(h.Key), Value: h.Value})
-			}
-			recs[i] = r
-		}
-		state.Apply(recs)
-		return nil
-	}
+	// The service's own fold, less its metrics.
+	fold := service.Fold(state)
 	reader := kafka.NewLogReader(client, stateTopics, fold)
 	start := time.Now()
 	rctx, stop := context.WithCancel(ctx)

@@ -110,12 +110,7 @@ func consume(ctx context.Context, consumer sarama.Consumer, topic string, offset
 
 func toRecord(m *sarama.ConsumerMessage) record {
 	r := record{Topic: m.Topic, Partition: m.Partition, Offset: m.Offset, Timestamp: m.Timestamp,
-		Key: string(m.Key), Value: m.Value}
-	for _, h := range m.Headers {
-		if h != nil {
-			r.Headers = append(r.Headers, contracts.Header{Key: string(h.Key), Value: h.Value})
-		}
-	}
+		Key: string(m.Key), Value: m.Value, Headers: kafka.RecordHeaders(m.Headers)}
 	if m.Value != nil || len(r.Headers) > 0 {
 		r.Envelope, r.EnvelopeErr = contracts.DecodeEnvelope(m.Key, r.Headers, m.Value)
 	} else {
