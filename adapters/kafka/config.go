@@ -1,6 +1,7 @@
 // Package kafka connects the adapter to Kafka: sarama configuration, the
-// CloudEvents marshaler for watermill-kafka, topic creation, the event-log
-// reader that rebuilds state, and an embedded broker for development.
+// CloudEvents marshaler, the command subscriber (a watermill Subscriber) and
+// producer, topic creation, the event-log reader that rebuilds state, and an
+// embedded broker for development.
 package kafka
 
 import (

@@ -14,8 +14,8 @@ import (
 // the ce_partitionkey header.
 //
 // Unmarshal never fails: a record that is not a CloudEvent still reaches the
-// handler, which sends it to the dead-letter topic. watermill-kafka stops
-// consuming a partition when Unmarshal fails, so failing here would stall it.
+// handler, which sends it to the dead-letter topic: failing here would stall
+// the partition.
 type CloudEventsMarshaler struct{}
 
 var _ interface {

@@ -59,6 +59,9 @@ type Config struct {
 	// DevKeyFile keeps the development signing key made when the embedded
 	// broker runs without PortalKeys; empty makes a throwaway one.
 	DevKeyFile string
+	// MaxInFlight bounds the commands of one partition handled at once
+	// (one insurer's commands are always handled one after the other).
+	MaxInFlight int
 	// Middlewares wrap every command handler (tracing, fault injection in tests).
 	Middlewares []message.HandlerMiddleware
 }
@@ -79,5 +82,6 @@ func Defaults() Config {
 		GroupSessionTimeout: 10 * time.Second,
 		GroupHeartbeat:      time.Second,
 		ClientID:            "dsmf-ssc-adapter",
+		MaxInFlight:         512,
 	}
 }

@@ -3,30 +3,31 @@ package service
 import (
 	"context"
 
-	"github.com/ThreeDotsLabs/watermill"
-	wmkafka "github.com/ThreeDotsLabs/watermill-kafka/v3/pkg/kafka"
-	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/IBM/sarama"
 
 	"github.com/dsmf/ssc-adapter/adapters/kafka"
 	"github.com/dsmf/ssc-adapter/handlers"
 )
 
-// publisher adapts watermill-kafka's publisher to handlers.Publisher.
+// publisher adapts the Kafka producer to handlers.Publisher.
 type publisher struct {
-	pub *wmkafka.Publisher
+	p *kafka.Producer
 }
 
 func (p publisher) Publish(_ context.Context, topic string, records ...handlers.Outgoing) error {
-	msgs := make([]*message.Message, len(records))
+	msgs := make([]*sarama.ProducerMessage, len(records))
 	for i, r := range records {
-		m := message.NewMessage(watermill.NewUUID(), r.Value)
-		for _, h := range r.Headers {
-			m.Metadata.Set(h.Key, string(h.Value))
+		m := &sarama.ProducerMessage{Topic: topic, Headers: make([]sarama.RecordHeader, len(r.Headers))}
+		for j, h := range r.Headers {
+			m.Headers[j] = sarama.RecordHeader{Key: []byte(h.Key), Value: h.Value}
 		}
 		if r.Key != "" {
-			m.Metadata.Set(kafka.MetaKey, r.Key)
+			m.Key = sarama.StringEncoder(r.Key)
+		}
+		if r.Value != nil {
+			m.Value = sarama.ByteEncoder(r.Value)
 		}
 		msgs[i] = m
 	}
-	return p.pub.Publish(topic, msgs...)
+	return p.p.Send(msgs...)
 }

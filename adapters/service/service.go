@@ -10,7 +10,6 @@ import (
 
 	"github.com/IBM/sarama"
 	"github.com/ThreeDotsLabs/watermill"
-	wmkafka "github.com/ThreeDotsLabs/watermill-kafka/v3/pkg/kafka"
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
 
@@ -41,7 +40,7 @@ type Service struct {
 	Metrics  *ops.Metrics
 	ready    *ops.Readiness
 	http     *ops.Server
-	pub      *wmkafka.Publisher
+	pub      *kafka.Producer
 	readyCh  chan struct{}
 	keys     contracts.KeySet
 }
@@ -64,6 +63,9 @@ func New(cfg Config) (*Service, error) {
 	}
 	if cfg.GroupHeartbeat == 0 {
 		cfg.GroupHeartbeat = def.GroupHeartbeat
+	}
+	if cfg.MaxInFlight == 0 {
+		cfg.MaxInFlight = def.MaxInFlight
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -123,10 +125,8 @@ func New(cfg Config) (*Service, error) {
 		return nil, err
 	}
 
-	s.pub, err = wmkafka.NewPublisher(wmkafka.PublisherConfig{Brokers: s.brokers,
-		Marshaler: kafka.CloudEventsMarshaler{}, OverwriteSaramaConfig: kc.SaramaConfig()}, s.wmLogger())
-	if err != nil {
-		return nil, fmt.Errorf("kafka publisher: %w", err)
+	if s.pub, err = kafka.NewProducer(kc); err != nil {
+		return nil, err
 	}
 	if s.State, err = store.New(); err != nil {
 		return nil, err
@@ -310,14 +310,14 @@ func (s *Service) router(h *handlers.Handler) (*message.Router, error) {
 	// JoinGroup waiting past 30 s, the request times out, and the new
 	// member never gets in.
 	sc.Consumer.Group.Rebalance.Timeout = s.cfg.GroupSessionTimeout
-	sub, err := wmkafka.NewSubscriber(wmkafka.SubscriberConfig{
-		Brokers: s.brokers, Unmarshaler: kafka.CloudEventsMarshaler{}, OverwriteSaramaConfig: sc,
-		ConsumerGroup: s.cfg.ConsumerGroup, NackResendSleep: 250 * time.Millisecond, ReconnectRetrySleep: time.Second,
+	sub, err := kafka.NewSubscriber(kafka.SubscriberConfig{
+		Brokers: s.brokers, ConsumerGroup: s.cfg.ConsumerGroup, Sarama: sc,
+		MaxInFlight: s.cfg.MaxInFlight, NackResendSleep: 250 * time.Millisecond, ReconnectRetrySleep: time.Second,
 		// Before a partition's commands are handled, state catches up on
 		// everything already on the event log.
-		Tracer: kafka.HandoverHook{Barrier: func(ctx context.Context, claims map[string][]int32) error {
+		Barrier: func(ctx context.Context, claims map[string][]int32) error {
 			return s.reader.CatchUp(ctx, []string{contracts.TopicEvents})
-		}},
+		},
 	}, s.wmLogger())
 	if err != nil {
 		return nil, fmt.Errorf("kafka subscriber: %w", err)
@@ -338,11 +338,12 @@ func (s *Service) router(h *handlers.Handler) (*message.Router, error) {
 }
 
 func inbound(topic string, msg *message.Message) handlers.Inbound {
+	if rec, ok := kafka.RecordFromContext(msg.Context()); ok {
+		return handlers.Inbound{Topic: topic, Partition: rec.Partition, Offset: rec.Offset, Key: rec.Key,
+			Headers: kafka.RecordHeaders(rec.Headers), Value: rec.Value}
+	}
 	key, headers := kafka.Headers(msg)
-	in := handlers.Inbound{Topic: topic, Key: key, Headers: headers, Value: msg.Payload}
-	in.Partition, _ = wmkafka.MessagePartitionFromCtx(msg.Context())
-	in.Offset, _ = wmkafka.MessagePartitionOffsetFromCtx(msg.Context())
-	return in
+	return handlers.Inbound{Topic: topic, Key: key, Headers: headers, Value: msg.Payload}
 }
 
 // watchBroker reports not-ready while Kafka cannot be reached; sarama

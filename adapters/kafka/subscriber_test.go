@@ -1,0 +1,159 @@
+package kafka
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/IBM/sarama"
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const subTopic = "commands"
+
+// subscriberCluster starts kfake with a one-partition topic holding the
+// given key/value records, in order.
+func subscriberCluster(t *testing.T, records ...[2]string) []string {
+	t.Helper()
+	client, producer := readerCluster(t, map[string]int32{subTopic: 1})
+	msgs := make([]*sarama.ProducerMessage, len(records))
+	for i, r := range records {
+		msgs[i] = &sarama.ProducerMessage{Topic: subTopic, Key: sarama.StringEncoder(r[0]), Value: sarama.StringEncoder(r[1])}
+	}
+	require.NoError(t, producer.SendMessages(msgs))
+	addrs := make([]string, 0)
+	for _, b := range client.Brokers() {
+		addrs = append(addrs, b.Addr())
+	}
+	return addrs
+}
+
+func subscribe(t *testing.T, addrs []string, maxInFlight int) (*Subscriber, <-chan *message.Message) {
+	t.Helper()
+	sc := Config{ClientID: "subscriber-test"}.SaramaConfig()
+	sc.Consumer.Offsets.AutoCommit.Interval = 50 * time.Millisecond
+	s, err := NewSubscriber(SubscriberConfig{Brokers: addrs, ConsumerGroup: "g", Sarama: sc,
+		MaxInFlight: maxInFlight, NackResendSleep: time.Millisecond}, nil)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.Close() })
+	ch, err := s.Subscribe(context.Background(), subTopic)
+	require.NoError(t, err)
+	return s, ch
+}
+
+// next returns the next message handed out, failing after a generous wait.
+func next(t *testing.T, ch <-chan *message.Message) *message.Message {
+	t.Helper()
+	select {
+	case m := <-ch:
+		return m
+	case <-time.After(30 * time.Second):
+		t.Fatal("no message handed out")
+		return nil
+	}
+}
+
+// none asserts that nothing more is handed out for a while.
+func none(t *testing.T, ch <-chan *message.Message, why string) {
+	t.Helper()
+	select {
+	case m := <-ch:
+		t.Fatalf("%s, but got %s=%s", why, key(m), m.Payload)
+	case <-time.After(300 * time.Millisecond):
+	}
+}
+
+func key(m *message.Message) string {
+	rec, _ := RecordFromContext(m.Context())
+	return string(rec.Key)
+}
+
+func offset(m *message.Message) int64 {
+	rec, _ := RecordFromContext(m.Context())
+	return rec.Offset
+}
+
+func TestSubscriberHandsOutDifferentKeysAtOnceAndOneKeyInOrder(t *testing.T) {
+	addrs := subscriberCluster(t, [2]string{"a", "a0"}, [2]string{"a", "a1"}, [2]string{"b", "b0"},
+		[2]string{"a", "a2"}, [2]string{"b", "b1"}, [2]string{"c", "c0"})
+	_, ch := subscribe(t, addrs, 16)
+
+	// Without any ack, the first record of every key is out at once.
+	first := map[string]*message.Message{}
+	for len(first) < 3 {
+		m := next(t, ch)
+		require.NotContains(t, first, key(m), "a second record of key %s before the first was acknowledged", key(m))
+		first[key(m)] = m
+	}
+	assert.Equal(t, "a0", string(first["a"].Payload))
+	assert.Equal(t, "b0", string(first["b"].Payload))
+	assert.Equal(t, "c0", string(first["c"].Payload))
+	none(t, ch, "every key has a record out")
+
+	// Acknowledging b0 releases b1 only.
+	first["b"].Ack()
+	m := next(t, ch)
+	assert.Equal(t, "b1", string(m.Payload))
+	m.Ack()
+	none(t, ch, "a0 is not acknowledged")
+
+	// A nacked record comes again before the next of its key.
+	first["a"].Nack()
+	m = next(t, ch)
+	assert.Equal(t, "a0", string(m.Payload))
+	m.Ack()
+	for _, want := range []string{"a1", "a2"} {
+		m = next(t, ch)
+		assert.Equal(t, want, string(m.Payload))
+		m.Ack()
+	}
+	first["c"].Ack()
+}
+
+func TestSubscriberCommitsOnlyPastAcknowledgedRecords(t *testing.T) {
+	var records [][2]string
+	for i := 0; i < 8; i++ {
+		records = append(records, [2]string{fmt.Sprint("k", i), fmt.Sprint("v", i)})
+	}
+	addrs := subscriberCluster(t, records...)
+	s, ch := subscribe(t, addrs, 16)
+	for i := 0; i < 8; i++ {
+		m := next(t, ch)
+		if offset(m) != 3 {
+			m.Ack()
+		}
+	}
+	require.NoError(t, s.Close())
+
+	// Offset 3 was never acknowledged: a new member starts there, and sees
+	// again what came after it, but not what came before.
+	_, ch = subscribe(t, addrs, 16)
+	var again []int64
+	for len(again) < 5 {
+		m := next(t, ch)
+		again = append(again, offset(m))
+		m.Ack()
+	}
+	assert.ElementsMatch(t, []int64{3, 4, 5, 6, 7}, again)
+	none(t, ch, "everything before offset 3 was acknowledged and committed")
+}
+
+func TestSubscriberTakesNoMoreThanMaxInFlight(t *testing.T) {
+	var records [][2]string
+	for i := 0; i < 10; i++ {
+		records = append(records, [2]string{fmt.Sprint("k", i), fmt.Sprint("v", i)})
+	}
+	addrs := subscriberCluster(t, records...)
+	_, ch := subscribe(t, addrs, 3)
+	var out []*message.Message
+	for i := 0; i < 3; i++ {
+		out = append(out, next(t, ch))
+	}
+	none(t, ch, "three records are out and none acknowledged")
+	out[0].Ack()
+	m := next(t, ch)
+	assert.Equal(t, int64(3), offset(m))
+}
