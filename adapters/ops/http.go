@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	httppprof "net/http/pprof"
 	"sync/atomic"
 	"time"
 
@@ -44,8 +45,9 @@ type Server struct {
 	ln  net.Listener
 }
 
-// Listen binds the operations endpoint.
-func Listen(addr string, ready *Readiness, m *Metrics) (*Server, error) {
+// Listen binds the operations endpoint; with pprof it also serves Go's
+// profiler at /debug/pprof/ (off by default: a profile shows memory).
+func Listen(addr string, ready *Readiness, m *Metrics, pprof bool) (*Server, error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		fmt.Fprintln(w, "ok")
@@ -59,6 +61,13 @@ func Listen(addr string, ready *Readiness, m *Metrics) (*Server, error) {
 		fmt.Fprintln(w, "ready")
 	})
 	mux.Handle("/metrics", promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{Registry: m.Registry}))
+	if pprof {
+		mux.HandleFunc("/debug/pprof/", httppprof.Index)
+		mux.HandleFunc("/debug/pprof/cmdline", httppprof.Cmdline)
+		mux.HandleFunc("/debug/pprof/profile", httppprof.Profile)
+		mux.HandleFunc("/debug/pprof/symbol", httppprof.Symbol)
+		mux.HandleFunc("/debug/pprof/trace", httppprof.Trace)
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("operations endpoint on %s: %w", addr, err)

@@ -59,6 +59,8 @@ type Config struct {
 	// DevKeyFile keeps the development signing key made when the embedded
 	// broker runs without PortalKeys; empty makes a throwaway one.
 	DevKeyFile string
+	// Pprof serves Go's profiler at /debug/pprof/ on HTTPAddr.
+	Pprof bool
 	// MaxInFlight bounds the commands of one partition handled at once
 	// (one insurer's commands are always handled one after the other).
 	MaxInFlight int

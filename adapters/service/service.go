@@ -143,11 +143,11 @@ func (s *Service) listenOps() (*ops.Server, error) {
 	if s.cfg.HTTPAddr == "" {
 		return nil, nil
 	}
-	srv, err := ops.Listen(s.cfg.HTTPAddr, s.ready, s.Metrics)
+	srv, err := ops.Listen(s.cfg.HTTPAddr, s.ready, s.Metrics, s.cfg.Pprof)
 	if err != nil {
 		return nil, err
 	}
-	s.log.Info("operations endpoint", "addr", "http://"+srv.Addr(), "paths", "/healthz /readyz /metrics")
+	s.log.Info("operations endpoint", "addr", "http://"+srv.Addr(), "paths", "/healthz /readyz /metrics", "pprof", s.cfg.Pprof)
 	return srv, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -38,8 +39,8 @@ const benchKeyID = "bench"
 
 func runAdapter(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("adapter", flag.ContinueOnError)
-	insurers := fs.Int("insurers", 1000, "insurers on the reference topics (each director logs in)")
-	employees := fs.Int("employees", 10000, "insured persons with identity documents, spread over the insurers")
+	insurers := fs.Int("insurers", 10000, "insurers on the reference topics (each director logs in)")
+	employees := fs.Int("employees", 100000, "insured persons with identity documents, spread over the insurers")
 	commands := fs.Int("commands", 20000, "commands of the throughput phase")
 	loads := fs.String("loads", "0.2,0.6", "latency phases: fractions of the measured throughput, comma-separated")
 	phase := fs.Duration("duration", 10*time.Second, "length of each latency phase")
@@ -48,6 +49,9 @@ func runAdapter(ctx context.Context, args []string) error {
 	brokers := fs.String("brokers", "", "use these brokers (comma-separated) instead of starting kfake in a child process")
 	partitions := fs.Int("partitions", contracts.DefaultPartitions, "partitions of the keyed topics when created")
 	seed := fs.Uint64("seed", 1, "seed of the reference data and of the command mix")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the adapter during the throughput phase to this file (go tool pprof)")
+	profileFor := fs.Duration("profile-seconds", 5*time.Second, "length of the -cpuprofile profile")
+	extra := fs.String("adapter-flags", "", "more flags for dsmf-adapter, space-separated (e.g. -max-in-flight=64)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -101,9 +105,10 @@ func runAdapter(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	cmd := exec.Command(*bin, "-brokers", strings.Join(b.Addrs, ","), "-demo-data=false",
-		"-portal-keys", benchKeyID+"="+base64.StdEncoding.EncodeToString(pub),
-		"-http-addr", httpAddr, "-log-level", "warn", "-partitions", strconv.Itoa(*partitions))
+	cmd := exec.Command(*bin, append([]string{"-brokers", strings.Join(b.Addrs, ","), "-demo-data=false",
+		"-portal-keys", benchKeyID + "=" + base64.StdEncoding.EncodeToString(pub),
+		"-http-addr", httpAddr, "-log-level", "warn", "-partitions", strconv.Itoa(*partitions), "-pprof"},
+		strings.Fields(*extra)...)...)
 	cmd.Stderr = os.Stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
@@ -176,6 +181,16 @@ func runAdapter(ctx context.Context, args []string) error {
 	d.resetStats()
 
 	// (a) Throughput.
+	var profiled sync.WaitGroup
+	if *cpuProfile != "" {
+		profiled.Add(1)
+		go func() {
+			defer profiled.Done()
+			if err := fetchProfile(httpAddr, *profileFor, *cpuProfile); err != nil {
+				logf("cpu profile: %v", err)
+			}
+		}()
+	}
 	cpu0 := cpuTicks(cmd.Process.Pid, b.Pid())
 	tp, err := m.run(ctx, d, *commands, 0, 0)
 	if err != nil {
@@ -183,6 +198,7 @@ func runAdapter(ctx context.Context, args []string) error {
 	}
 	cpu1 := cpuTicks(cmd.Process.Pid, b.Pid())
 	outcomes := d.resetStats()
+	profiled.Wait()
 
 	// (b) Latency at fractions of it.
 	var lat []phaseResult
@@ -238,6 +254,28 @@ func freePort() (string, error) {
 	}
 	defer l.Close()
 	return l.Addr().String(), nil
+}
+
+// fetchProfile saves the adapter's CPU profile for the next d.
+func fetchProfile(addr string, d time.Duration, path string) error {
+	resp, err := http.Get(fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", addr, int(d.Seconds())))
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s", resp.Status)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		f.Close()
+		return err
+	}
+	logf("cpu profile of the adapter written to %s (go tool pprof -top %s)", path, path)
+	return f.Close()
 }
 
 func waitReady(ctx context.Context, addr string, exited <-chan error, within time.Duration) error {
