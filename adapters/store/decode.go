@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/dsmf/ssc-adapter/contracts"
 )
@@ -191,64 +192,36 @@ func skipSpace(data []byte, i int) int {
 }
 
 // setTime sets a time.Time from a JSON string's content the way
-// encoding/json does, through UnmarshalJSON of the quoted text.
+// encoding/json does: Time.UnmarshalJSON of the quoted text is
+// Time.UnmarshalText of the text.
 func setTime(t *time.Time, content []byte) bool {
-	quoted := make([]byte, 0, len(content)+2)
-	quoted = append(append(append(quoted, '"'), content...), '"')
-	return t.UnmarshalJSON(quoted) == nil
+	return t.UnmarshalText(content) == nil
 }
 
-// interner shares the strings that repeat across rows: office names,
-// citizenship, issuing authorities, places, dates, names, VÖENs of
-// insurers. It is used only inside a write transaction, so memdb's writer
-// lock guards it.
-type interner struct {
-	m map[string]string
-}
-
-// maxInterned bounds the interner; past it, new strings are not kept.
-const maxInterned = 1 << 19
-
-func (in *interner) bytes(b []byte) string {
-	if s, ok := in.m[string(b)]; ok { // no allocation for the look-up
-		return s
-	}
-	s := string(b)
-	if len(in.m) < maxInterned {
-		in.m[s] = s
-	}
-	return s
-}
-
-func (in *interner) string(s string) string {
-	if t, ok := in.m[s]; ok {
-		return t
-	}
-	if len(in.m) < maxInterned {
-		in.m[s] = s
-	}
-	return s
-}
+// alias is the string of b without a copy. The decoders below return
+// records whose strings alias the record's bytes: they live only until the
+// record is encoded as a row (row.go), which copies what it keeps.
+func alias(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
 // decodeInsurer reads an insurer's record as decode[contracts.Insurer] does.
-func (in *interner) decodeInsurer(data []byte) (contracts.Insurer, error) {
+func decodeInsurer(data []byte) (contracts.Insurer, error) {
 	var v contracts.Insurer
 	if flatObject(data, func(name, value []byte) bool {
 		switch string(name) {
 		case "voen":
-			v.VOEN = in.bytes(value)
+			v.VOEN = alias(value)
 		case "accountNumber":
-			v.AccountNumber = string(value)
+			v.AccountNumber = alias(value)
 		case "fullName":
-			v.FullName = string(value)
+			v.FullName = alias(value)
 		case "type":
-			v.Type = in.bytes(value)
+			v.Type = alias(value)
 		case "responsiblePerson":
-			v.ResponsiblePerson = string(value)
+			v.ResponsiblePerson = alias(value)
 		case "officeCode":
-			v.OfficeCode = in.bytes(value)
+			v.OfficeCode = alias(value)
 		case "officeName":
-			v.OfficeName = in.bytes(value)
+			v.OfficeName = alias(value)
 		case "updatedAt":
 			return setTime(&v.UpdatedAt, value)
 		default:
@@ -263,20 +236,20 @@ func (in *interner) decodeInsurer(data []byte) (contracts.Insurer, error) {
 
 // decodeInsured reads an insured person's record as
 // decode[contracts.InsuredPerson] does.
-func (in *interner) decodeInsured(data []byte) (contracts.InsuredPerson, error) {
+func decodeInsured(data []byte) (contracts.InsuredPerson, error) {
 	var v contracts.InsuredPerson
 	if flatObject(data, func(name, value []byte) bool {
 		switch string(name) {
 		case "ssn":
-			v.SSN = string(value)
+			v.SSN = alias(value)
 		case "fin":
-			v.FIN = string(value)
+			v.FIN = alias(value)
 		case "ssnDate":
-			v.SSNDate = in.bytes(value)
+			v.SSNDate = alias(value)
 		case "certificateStatus":
-			v.CertificateStatus = in.bytes(value)
+			v.CertificateStatus = alias(value)
 		case "insurerVoen":
-			v.InsurerVOEN = in.bytes(value)
+			v.InsurerVOEN = alias(value)
 		case "updatedAt":
 			return setTime(&v.UpdatedAt, value)
 		default:
@@ -291,36 +264,36 @@ func (in *interner) decodeInsured(data []byte) (contracts.InsuredPerson, error) 
 
 // decodeDocument reads an identity document's record as
 // decode[contracts.IdentityDocument] does.
-func (in *interner) decodeDocument(data []byte) (contracts.IdentityDocument, error) {
+func decodeDocument(data []byte) (contracts.IdentityDocument, error) {
 	var v contracts.IdentityDocument
 	if flatObject(data, func(name, value []byte) bool {
 		switch string(name) {
 		case "fin":
-			v.FIN = string(value)
+			v.FIN = alias(value)
 		case "documentType":
-			v.DocumentType = in.bytes(value)
+			v.DocumentType = alias(value)
 		case "documentNumber":
-			v.DocumentNumber = string(value)
+			v.DocumentNumber = alias(value)
 		case "surname":
-			v.Surname = in.bytes(value)
+			v.Surname = alias(value)
 		case "name":
-			v.Name = in.bytes(value)
+			v.Name = alias(value)
 		case "patronymic":
-			v.Patronymic = in.bytes(value)
+			v.Patronymic = alias(value)
 		case "gender":
-			v.Gender = in.bytes(value)
+			v.Gender = alias(value)
 		case "citizenship":
-			v.Citizenship = in.bytes(value)
+			v.Citizenship = alias(value)
 		case "birthPlace":
-			v.BirthPlace = in.bytes(value)
+			v.BirthPlace = alias(value)
 		case "birthDate":
-			v.BirthDate = in.bytes(value)
+			v.BirthDate = alias(value)
 		case "issuingAuthority":
-			v.IssuingAuthority = in.bytes(value)
+			v.IssuingAuthority = alias(value)
 		case "issueDate":
-			v.IssueDate = in.bytes(value)
+			v.IssueDate = alias(value)
 		case "validUntil":
-			v.ValidUntil = in.bytes(value)
+			v.ValidUntil = alias(value)
 		case "updatedAt":
 			return setTime(&v.UpdatedAt, value)
 		default:

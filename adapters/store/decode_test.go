@@ -36,16 +36,15 @@ func TestFlatDecodeMatchesEncodingJSON(t *testing.T) {
 		`{"fin":"A","updatedAt":"2026-13-02T09:00:00Z"}`,
 		`{"fin":"A","updatedAt":null}`,
 	}
-	in := interner{m: map[string]string{}}
 	for _, s := range inputs {
 		for _, data := range []string{s, strings.ReplaceAll(s, `"fin"`, `"voen"`), strings.ReplaceAll(s, `"fin"`, `"ssn"`)} {
-			gotD, errD := in.decodeDocument([]byte(data))
+			gotD, errD := decodeDocument([]byte(data))
 			wantD, werrD := decode[contracts.IdentityDocument]([]byte(data))
 			same(t, data, gotD, wantD, errD, werrD)
-			gotI, errI := in.decodeInsurer([]byte(data))
+			gotI, errI := decodeInsurer([]byte(data))
 			wantI, werrI := decode[contracts.Insurer]([]byte(data))
 			same(t, data, gotI, wantI, errI, werrI)
-			gotP, errP := in.decodeInsured([]byte(data))
+			gotP, errP := decodeInsured([]byte(data))
 			wantP, werrP := decode[contracts.InsuredPerson]([]byte(data))
 			same(t, data, gotP, wantP, errP, werrP)
 		}

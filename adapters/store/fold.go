@@ -26,7 +26,7 @@ type Record struct {
 // state equals the live one. A record it cannot read is counted and skipped;
 // the log is never rewritten.
 func (s *Store) Apply(records []Record) {
-	t := &tx{txn: s.db.Txn(true)} // memdb's writer lock: Apply runs alone
+	t := &tx{txn: s.db.Txn(true), sh: &s.sh, buf: s.buf} // memdb's writer lock: Apply runs alone
 	s.gen++
 	t.gen, t.maps = s.gen, *s.maps
 	decoded := decodeEvents(records)
@@ -57,6 +57,7 @@ func (s *Store) Apply(records []Record) {
 			}
 		}
 	}
+	s.buf = t.buf
 	s.snap.Lock()
 	t.txn.Commit()
 	s.maps = &t.maps
@@ -79,6 +80,8 @@ type tx struct {
 	txn  *memdb.Txn
 	maps maps
 	gen  uint64
+	sh   *sharer
+	buf  []byte
 }
 
 type fate struct {
@@ -103,15 +106,9 @@ func (s *Store) applyReference(t *tx, r Record) error {
 		key := string(r.Key)
 		switch r.Topic {
 		case contracts.TopicInsurers:
-			if old, ok := m.insurers.Get(key); ok {
-				m.insurersByAccount = without(t.gen, m.insurersByAccount, old.AccountNumber, func(i *contracts.Insurer) bool { return i.VOEN == key })
-				m.insurers = m.insurers.Delete(t.gen, key)
-			}
+			deleteLooked(t.gen, &m.insurers, &m.insurersByAccount, key)
 		case contracts.TopicInsuredPersons:
-			if old, ok := m.insured.Get(key); ok {
-				m.insuredByFIN = without(t.gen, m.insuredByFIN, old.FIN, func(p *contracts.InsuredPerson) bool { return p.SSN == key })
-				m.insured = m.insured.Delete(t.gen, key)
-			}
+			deleteLooked(t.gen, &m.insured, &m.insuredByFIN, key)
 		default:
 			m.documents = m.documents.Delete(t.gen, key)
 		}
@@ -121,60 +118,30 @@ func (s *Store) applyReference(t *tx, r Record) error {
 	if err != nil {
 		return err
 	}
+	// The decoded record aliases the record's bytes: only its row is kept.
 	switch r.Topic {
 	case contracts.TopicInsurers:
-		v, err := s.in.decodeInsurer(data)
+		v, err := decodeInsurer(data)
 		if err != nil || v.VOEN == "" || v.AccountNumber == "" {
 			return fmt.Errorf("insurer record: %w", err)
 		}
-		if old, ok := m.insurers.Get(v.VOEN); ok {
-			m.insurersByAccount = without(t.gen, m.insurersByAccount, old.AccountNumber, func(i *contracts.Insurer) bool { return i.VOEN == v.VOEN })
-		}
-		m.insurers = m.insurers.Set(t.gen, v.VOEN, &v)
-		m.insurersByAccount = with(t.gen, m.insurersByAccount, v.AccountNumber, &v)
+		putLooked(t.gen, &m.insurers, &m.insurersByAccount, t.insurerRow(&v))
 	case contracts.TopicInsuredPersons:
-		v, err := s.in.decodeInsured(data)
+		v, err := decodeInsured(data)
 		if err != nil || v.SSN == "" || v.FIN == "" || v.InsurerVOEN == "" {
 			return fmt.Errorf("insured person record: %w", err)
 		}
-		if old, ok := m.insured.Get(v.SSN); ok {
-			m.insuredByFIN = without(t.gen, m.insuredByFIN, old.FIN, func(p *contracts.InsuredPerson) bool { return p.SSN == v.SSN })
-		}
-		m.insured = m.insured.Set(t.gen, v.SSN, &v)
-		m.insuredByFIN = with(t.gen, m.insuredByFIN, v.FIN, &v)
+		putLooked(t.gen, &m.insured, &m.insuredByFIN, t.insuredRow(&v))
 	default:
-		v, err := s.in.decodeDocument(data)
+		v, err := decodeDocument(data)
 		if err != nil || v.FIN == "" {
 			return fmt.Errorf("identity document record: %w", err)
 		}
-		m.documents = m.documents.Set(t.gen, v.FIN, &v)
+		row := t.documentRow(&v)
+		key, _ := keyField(row)
+		m.documents = m.documents.Set(t.gen, key, row)
 	}
 	return nil
-}
-
-// with adds row to the rows of a look-up key; lists are never changed in
-// place, since published versions share them.
-func with[T any](gen uint64, m pmap[[]*T], key string, row *T) pmap[[]*T] {
-	rows, _ := m.Get(key)
-	return m.Set(gen, key, append(rows[:len(rows):len(rows)], row))
-}
-
-// without removes the rows that match from the rows of a look-up key.
-func without[T any](gen uint64, m pmap[[]*T], key string, match func(*T) bool) pmap[[]*T] {
-	rows, ok := m.Get(key)
-	if !ok {
-		return m
-	}
-	kept := make([]*T, 0, len(rows))
-	for _, r := range rows {
-		if !match(r) {
-			kept = append(kept, r)
-		}
-	}
-	if len(kept) == 0 {
-		return m.Delete(gen, key)
-	}
-	return m.Set(gen, key, kept)
 }
 
 // event is a decoded domain event: its metadata, and its payload (one of
@@ -296,7 +263,7 @@ func (s *Store) applyEvent(t *tx, d decoded) (fate, error) {
 		return fate{}, fmt.Errorf("event %s: no command id or insurer", typ)
 	}
 	m := ev.meta
-	m.InsurerVOEN = s.in.string(m.InsurerVOEN)
+	m.InsurerVOEN = t.share(m.InsurerVOEN)
 	f := fate{commandID: m.CommandID}
 	if _, ok := t.maps.outcomes.Get(m.CommandID); ok {
 		f.duplicate = true

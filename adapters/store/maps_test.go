@@ -17,10 +17,10 @@ func refRecord(t *testing.T, rec any) Record {
 	return Record{Topic: topic, Key: []byte(env.Key), Value: env.Data, Headers: env.BinaryHeaders()}
 }
 
-func keysOfRows[T any](rows []*T, key func(*T) string) []string {
+func keysOfRows[T any](rows []T, key func(*T) string) []string {
 	var out []string
-	for _, r := range rows {
-		out = append(out, key(r))
+	for i := range rows {
+		out = append(out, key(&rows[i]))
 	}
 	sort.Strings(out)
 	return out
@@ -40,11 +40,11 @@ func TestSecondaryLookUpsFollowTheRegisters(t *testing.T) {
 	i1 := contracts.Insurer{VOEN: "1000000001", AccountNumber: "9000000001"}
 	i2 := contracts.Insurer{VOEN: "1000000002", AccountNumber: "9000000001"}
 	s.Apply([]Record{refRecord(t, a), refRecord(t, b), refRecord(t, i1), refRecord(t, i2)})
-	byFIN, _ := s.View().maps.insuredByFIN.Get("AAAAAAA")
+	byFIN := s.View().insuredOfFIN("AAAAAAA")
 	if got := keysOfRows(byFIN, ssn); len(got) != 2 {
 		t.Fatalf("by FIN = %v, want both", got)
 	}
-	byAccount, _ := s.View().maps.insurersByAccount.Get("9000000001")
+	byAccount := s.View().insurersOfAccount("9000000001")
 	if got := keysOfRows(byAccount, voen); len(got) != 2 {
 		t.Fatalf("by account = %v, want both", got)
 	}
@@ -54,21 +54,21 @@ func TestSecondaryLookUpsFollowTheRegisters(t *testing.T) {
 	before := s.View()
 	s.Apply([]Record{refRecord(t, b), refRecord(t, i2),
 		{Topic: contracts.TopicInsuredPersons, Key: []byte(a.SSN)}, {Topic: contracts.TopicInsurers, Key: []byte(i1.VOEN)}})
-	m := s.View().maps
-	if _, ok := m.insuredByFIN.Get("AAAAAAA"); ok {
+	v := s.View()
+	if _, ok := v.maps.insuredByFIN.Get("AAAAAAA"); ok {
 		t.Fatal("FIN AAAAAAA still finds someone")
 	}
-	if rows, _ := m.insuredByFIN.Get("BBBBBBB"); len(rows) != 1 || rows[0].SSN != b.SSN {
+	if rows := v.insuredOfFIN("BBBBBBB"); len(rows) != 1 || rows[0].SSN != b.SSN {
 		t.Fatalf("by FIN BBBBBBB = %v", keysOfRows(rows, ssn))
 	}
-	if _, ok := m.insurersByAccount.Get("9000000001"); ok {
+	if _, ok := v.maps.insurersByAccount.Get("9000000001"); ok {
 		t.Fatal("account 9000000001 still finds an insurer")
 	}
-	if rows, _ := m.insurersByAccount.Get("9000000002"); len(rows) != 1 || rows[0].VOEN != i2.VOEN {
+	if rows := v.insurersOfAccount("9000000002"); len(rows) != 1 || rows[0].VOEN != i2.VOEN {
 		t.Fatalf("by account 9000000002 = %v", keysOfRows(rows, voen))
 	}
 	// The older view is unchanged.
-	if rows, _ := before.maps.insuredByFIN.Get("AAAAAAA"); len(rows) != 2 {
+	if rows := before.insuredOfFIN("AAAAAAA"); len(rows) != 2 {
 		t.Fatalf("older view by FIN = %v", keysOfRows(rows, ssn))
 	}
 

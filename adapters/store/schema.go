@@ -10,7 +10,6 @@ import (
 
 	"github.com/hashicorp/go-memdb"
 
-	"github.com/dsmf/ssc-adapter/contracts"
 	"github.com/dsmf/ssc-adapter/domain"
 )
 
@@ -24,14 +23,16 @@ const (
 // they hold most rows (reference data, one outcome per event), and a map
 // costs a few dozen bytes per row where a memdb index costs hundreds.
 type maps struct {
-	// Reference rows are stored as they come from the registers, by VÖEN,
-	// SSN and FIN; insurers are also found by DSMF account number and
-	// insured persons by FIN.
-	insurers          pmap[*contracts.Insurer]
-	insurersByAccount pmap[[]*contracts.Insurer]
-	insured           pmap[*contracts.InsuredPerson]
-	insuredByFIN      pmap[[]*contracts.InsuredPerson]
-	documents         pmap[*contracts.IdentityDocument]
+	// Reference records are rows (refrows.go) by VÖEN, SSN and FIN;
+	// insurers are also found by DSMF account number and insured persons
+	// by FIN (lists of keys).
+	insurers          pmap[string]
+	insurersByAccount pmap[string]
+	insured           pmap[string]
+	insuredByFIN      pmap[string]
+	documents         pmap[string]
+	// strs are the strings rows share.
+	strs strs
 	// What the event log made.
 	certificates pmap[*CertificateChange] // by SSN
 	sessions     pmap[*domain.Session]    // by id

@@ -29,7 +29,8 @@ type Store struct {
 
 	stats Stats
 
-	in interner // used by Apply only, under memdb's writer lock
+	sh  sharer // used by Apply only, under memdb's writer lock
+	buf []byte // Apply's scratch buffer for rows
 }
 
 // Stats counts what the fold did.
@@ -49,7 +50,7 @@ func New() (*Store, error) {
 	// transaction and then walks the whole tree at every commit.
 	db = db.Snapshot()
 	return &Store{db: db, maps: &maps{}, waiters: map[string][]chan Result{}, lastSeen: map[string]time.Time{},
-		in: interner{m: map[string]string{}}}, nil
+		sh: sharer{ids: map[string]uint32{}}}, nil
 }
 
 // Stats returns the fold's counters.
@@ -82,6 +83,16 @@ func get[T any](m pmap[*T], key string) (T, bool) {
 	return zero, false
 }
 
+// read reads a row of a map.
+func read[T any](m pmap[string], key string, tab strs, decode func(string, strs) T) (T, bool) {
+	row, ok := m.Get(key)
+	if !ok {
+		var zero T
+		return zero, false
+	}
+	return decode(row, tab), true
+}
+
 func first[T any](txn *memdb.Txn, table, index string, args ...any) (T, bool) {
 	var zero T
 	raw, err := txn.First(table, index, args...)
@@ -105,17 +116,38 @@ func all[T any](txn *memdb.Txn, table, index string, args ...any) []T {
 
 // Insurer returns a registered insurer.
 func (v View) Insurer(voen string) (contracts.Insurer, bool) {
-	return get(v.maps.insurers, voen)
+	return read(v.maps.insurers, voen, v.maps.strs, readInsurer)
 }
 
 // InsuredPerson returns the insurance record of an SSN.
 func (v View) InsuredPerson(ssn string) (contracts.InsuredPerson, bool) {
-	return get(v.maps.insured, ssn)
+	return read(v.maps.insured, ssn, v.maps.strs, readInsured)
 }
 
 // Document returns the identity document of a FIN.
 func (v View) Document(fin string) (contracts.IdentityDocument, bool) {
-	return get(v.maps.documents, fin)
+	return read(v.maps.documents, fin, v.maps.strs, readDocument)
+}
+
+// insurersOfAccount returns the insurers with a DSMF account number.
+func (v View) insurersOfAccount(account string) []contracts.Insurer {
+	return lookUp(v, v.maps.insurersByAccount, account, v.Insurer)
+}
+
+// insuredOfFIN returns the insured persons with a FIN.
+func (v View) insuredOfFIN(fin string) []contracts.InsuredPerson {
+	return lookUp(v, v.maps.insuredByFIN, fin, v.InsuredPerson)
+}
+
+func lookUp[T any](v View, m pmap[string], value string, row func(string) (T, bool)) []T {
+	list, _ := m.Get(value)
+	var out []T
+	for _, k := range listKeys(list) {
+		if r, ok := row(k); ok {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // CertificateStatus is a person's certificate status: the register's, unless

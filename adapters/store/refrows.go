@@ -1,0 +1,166 @@
+package store
+
+import (
+	"github.com/dsmf/ssc-adapter/contracts"
+)
+
+// Reference records as rows (row.go): the key first, inline, so that the
+// row's first field is its key; values that repeat across records shared.
+
+// writer starts a row in the transaction's scratch buffer.
+func (t *tx) writer() rowWriter {
+	return rowWriter{b: t.buf[:0], sh: t.sh, t: &t.maps.strs}
+}
+
+// done returns the row and keeps the buffer for the next one.
+func (t *tx) done(w rowWriter) string {
+	t.buf = w.b
+	return w.string()
+}
+
+// share returns the table's copy of s, so that equal strings kept in
+// structs share their bytes.
+func (t *tx) share(s string) string {
+	if id, ok := t.sh.id(&t.maps.strs, s); ok {
+		return t.maps.strs.at(id)
+	}
+	return s
+}
+
+func (t *tx) insurerRow(v *contracts.Insurer) string {
+	w := t.writer()
+	w.str(v.VOEN)
+	w.str(v.AccountNumber)
+	w.str(v.FullName)
+	w.shared(v.Type)
+	w.str(v.ResponsiblePerson)
+	w.shared(v.OfficeCode)
+	w.shared(v.OfficeName)
+	w.time(v.UpdatedAt)
+	return t.done(w)
+}
+
+func readInsurer(row string, tab strs) contracts.Insurer {
+	r := rowReader{s: row, t: tab}
+	return contracts.Insurer{VOEN: r.str(), AccountNumber: r.str(), FullName: r.str(), Type: r.str(),
+		ResponsiblePerson: r.str(), OfficeCode: r.str(), OfficeName: r.str(), UpdatedAt: r.time()}
+}
+
+func (t *tx) insuredRow(v *contracts.InsuredPerson) string {
+	w := t.writer()
+	w.str(v.SSN)
+	w.str(v.FIN)
+	w.shared(v.SSNDate)
+	w.shared(v.CertificateStatus)
+	w.shared(v.InsurerVOEN)
+	w.time(v.UpdatedAt)
+	return t.done(w)
+}
+
+func readInsured(row string, tab strs) contracts.InsuredPerson {
+	r := rowReader{s: row, t: tab}
+	return contracts.InsuredPerson{SSN: r.str(), FIN: r.str(), SSNDate: r.str(), CertificateStatus: r.str(),
+		InsurerVOEN: r.str(), UpdatedAt: r.time()}
+}
+
+func (t *tx) documentRow(v *contracts.IdentityDocument) string {
+	w := t.writer()
+	w.str(v.FIN)
+	w.shared(v.DocumentType)
+	w.str(v.DocumentNumber)
+	w.shared(v.Surname)
+	w.shared(v.Name)
+	w.shared(v.Patronymic)
+	w.shared(v.Gender)
+	w.shared(v.Citizenship)
+	w.shared(v.BirthPlace)
+	w.shared(v.BirthDate)
+	w.shared(v.IssuingAuthority)
+	w.shared(v.IssueDate)
+	w.shared(v.ValidUntil)
+	w.time(v.UpdatedAt)
+	return t.done(w)
+}
+
+func readDocument(row string, tab strs) contracts.IdentityDocument {
+	r := rowReader{s: row, t: tab}
+	return contracts.IdentityDocument{FIN: r.str(), DocumentType: r.str(), DocumentNumber: r.str(),
+		Surname: r.str(), Name: r.str(), Patronymic: r.str(), Gender: r.str(), Citizenship: r.str(),
+		BirthPlace: r.str(), BirthDate: r.str(), IssuingAuthority: r.str(), IssueDate: r.str(),
+		ValidUntil: r.str(), UpdatedAt: r.time()}
+}
+
+// keyField is a row's first field (its key, always inline) with its
+// encoding: a list (below) of that one key.
+func keyField(row string) (key, list string) {
+	r := rowReader{s: row}
+	key = r.str()
+	return key, row[:r.i]
+}
+
+// second is a row's second field (inline).
+func second(row string) string {
+	r := rowReader{s: row}
+	r.skip()
+	return r.str()
+}
+
+// A look-up (insurers by account number, insured persons by FIN) maps a
+// value to the keys of the rows that have it: a list of inline fields. A
+// list of one key is the start of that key's row, so it costs nothing.
+
+// listKeys returns the keys of a list.
+func listKeys(list string) []string {
+	var out []string
+	r := rowReader{s: list}
+	for r.i < len(list) {
+		out = append(out, r.str())
+	}
+	return out
+}
+
+// withKey adds a row's key to the list of a look-up value.
+func withKey(gen uint64, m pmap[string], value, row string) pmap[string] {
+	_, one := keyField(row)
+	list, ok := m.Get(value)
+	if !ok {
+		return m.Set(gen, value, one)
+	}
+	return m.Set(gen, value, list+one)
+}
+
+// withoutKey removes key from the list of a look-up value.
+func withoutKey(gen uint64, m pmap[string], value, key string) pmap[string] {
+	list, ok := m.Get(value)
+	if !ok {
+		return m
+	}
+	var w rowWriter
+	r := rowReader{s: list}
+	for r.i < len(list) {
+		if k := r.str(); k != key {
+			w.str(k)
+		}
+	}
+	if len(w.b) == 0 {
+		return m.Delete(gen, value)
+	}
+	return m.Set(gen, value, w.string())
+}
+
+// putLooked stores a row under its key (its first field) in rows, and its
+// key under its second field in the look-up.
+func putLooked(gen uint64, rows, lookUp *pmap[string], row string) {
+	key, _ := keyField(row)
+	deleteLooked(gen, rows, lookUp, key)
+	*rows = rows.Set(gen, key, row)
+	*lookUp = withKey(gen, *lookUp, second(row), row)
+}
+
+// deleteLooked deletes the row of key from rows and from the look-up.
+func deleteLooked(gen uint64, rows, lookUp *pmap[string], key string) {
+	if old, ok := rows.Get(key); ok {
+		*lookUp = withoutKey(gen, *lookUp, second(old), key)
+		*rows = rows.Delete(gen, key)
+	}
+}

@@ -1,0 +1,71 @@
+package store
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dsmf/ssc-adapter/contracts"
+)
+
+// A row reads back exactly what was written, times and their locations
+// included (a fixed zone as an equal one: time.Parse makes a new one each
+// time too).
+func TestRowsReadBackWhatWasWritten(t *testing.T) {
+	baku := time.FixedZone("", 4*60*60)
+	var times []time.Time
+	for _, s := range []string{"2026-03-02T09:00:00Z", "2026-03-02T09:00:00.123456789Z", "2026-03-02T09:00:00+04:00",
+		"2026-03-02T09:00:00-00:30", "2026-03-02T09:00:00+00:00", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z",
+		"1969-12-31T23:59:59.5Z"} {
+		var at time.Time
+		if err := at.UnmarshalText([]byte(s)); err != nil {
+			t.Fatal(err)
+		}
+		times = append(times, at)
+	}
+	times = append(times, time.Time{}, time.Date(2026, 3, 2, 9, 0, 0, 7, baku), time.Date(2026, 3, 2, 9, 0, 0, 0, time.Local),
+		time.Date(2026, 3, 2, 9, 0, 0, 0, time.FixedZone("AZT", 4*60*60)))
+	full := &tx{sh: &sharer{ids: map[string]uint32{}}}
+	full.maps.strs.n = maxShared // no room: shared strings go inline
+	for _, tr := range []*tx{{sh: &sharer{ids: map[string]uint32{}}}, full} {
+		for i, at := range times {
+			doc := contracts.IdentityDocument{FIN: "5ZK8T3B", DocumentType: "din-id-card", DocumentNumber: "AA1234567",
+				Surname: "ƏLİYEVA", Name: "ŞƏHLA", Patronymic: "VÜQAR QIZI", Gender: "female", Citizenship: "Azərbaycan",
+				BirthPlace: "Bakı şəhəri", BirthDate: "1985-03-14", IssuingAuthority: "ASAN xidmət №1", IssueDate: "2019-05-20",
+				ValidUntil: strings.Repeat("x", 20*i), UpdatedAt: at}
+			if got := readDocument(tr.documentRow(&doc), tr.maps.strs); !reflect.DeepEqual(got, doc) || (at.Location() == time.UTC || at.Location() == time.Local) && got.UpdatedAt != at {
+				t.Errorf("document %d:\n got %#v %#v\nwant %#v %#v", i, got.UpdatedAt, got.UpdatedAt.Location(), doc.UpdatedAt, doc.UpdatedAt.Location())
+			}
+			ins := contracts.Insurer{VOEN: "1000000001", AccountNumber: "9", FullName: "\x00", UpdatedAt: at}
+			if got := readInsurer(tr.insurerRow(&ins), tr.maps.strs); !reflect.DeepEqual(got, ins) {
+				t.Errorf("insurer %d:\n got %#v\nwant %#v", i, got, ins)
+			}
+			p := contracts.InsuredPerson{SSN: "1200000000001", FIN: "AAAAAAA", InsurerVOEN: "1000000001", UpdatedAt: at}
+			if got := readInsured(tr.insuredRow(&p), tr.maps.strs); !reflect.DeepEqual(got, p) {
+				t.Errorf("insured %d:\n got %#v\nwant %#v", i, got, p)
+			}
+		}
+	}
+}
+
+// Lists of keys follow adds and removals.
+func TestKeyLists(t *testing.T) {
+	tr := &tx{sh: &sharer{ids: map[string]uint32{}}}
+	var m pmap[string]
+	rows := map[string]string{}
+	for _, k := range []string{"a", "bb", "", "ccc"} {
+		rows[k] = tr.insurerRow(&contracts.Insurer{VOEN: k, AccountNumber: "acc"})
+		m = withKey(1, m, "acc", rows[k])
+	}
+	list, _ := m.Get("acc")
+	if got := listKeys(list); !reflect.DeepEqual(got, []string{"a", "bb", "", "ccc"}) {
+		t.Fatalf("keys = %q", got)
+	}
+	for _, k := range []string{"bb", "x", "a", "", "ccc"} {
+		m = withoutKey(1, m, "acc", k)
+	}
+	if _, ok := m.Get("acc"); ok {
+		t.Fatal("an empty list is kept")
+	}
+}
