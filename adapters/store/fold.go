@@ -286,7 +286,7 @@ func (s *Store) applyEvent(t *tx, d decoded) (fate, error) {
 	}
 	stream.Seq++
 	t.maps.streams = t.maps.streams.Set(t.gen, stream.VOEN, stream)
-	t.maps.outcomes = t.maps.outcomes.Set(t.gen, out.CommandID, &out)
+	t.maps.outcomes = t.setRow(t.maps.outcomes, t.outcomeRow(&out))
 	t.rememberOutcome(&out)
 	f.Outcome = out
 	return f, nil
@@ -316,19 +316,19 @@ func foldEvent(t *tx, ev event, stream *Stream, out *Outcome) error {
 			stream.OwnerLoggedIn = true
 		}
 		out.Ref = e.SessionID
-		t.maps.sessions = t.maps.sessions.Set(t.gen, s.ID, &s)
+		t.maps.sessions = t.setRow(t.maps.sessions, t.sessionRow(&s))
 		if e.AssertionID != "" {
 			t.maps.assertions = t.maps.assertions.Set(t.gen, e.AssertionID, e.At)
 		}
 		return nil
 	case contracts.TypeSessionClosed:
 		e := ev.payload.(contracts.SessionClosed)
-		s, ok := get(t.maps.sessions, e.SessionID)
+		s, ok := read(t.maps.sessions, e.SessionID, t.maps.strs, readSession)
 		if !ok {
 			return fmt.Errorf("close of unknown session")
 		}
 		s.Closed, s.LastActive, out.Ref = true, e.At, e.SessionID
-		t.maps.sessions = t.maps.sessions.Set(t.gen, s.ID, &s)
+		t.maps.sessions = t.setRow(t.maps.sessions, t.sessionRow(&s))
 		return nil
 	case contracts.TypeGrantCreated:
 		e := ev.payload.(contracts.GrantCreated)
@@ -354,7 +354,7 @@ func foldEvent(t *tx, ev event, stream *Stream, out *Outcome) error {
 		a := ApplicationFromWire(e.Application)
 		out.Ref = a.ID
 		touch(t, e.SessionID, e.At)
-		return txn.Insert(tApplications, &applicationRow{ID: a.ID, InsurerVOEN: a.InsurerVOEN, SSN: a.Person.Insured.SSN, App: a})
+		return txn.Insert(tApplications, t.appRow(&a))
 	case contracts.TypeDraftDeleted:
 		e := ev.payload.(contracts.DraftDeleted)
 		out.Ref = e.ApplicationID
@@ -366,11 +366,14 @@ func foldEvent(t *tx, ev event, stream *Stream, out *Outcome) error {
 		return err
 	case contracts.TypeApplicationStatusMoved:
 		e := ev.payload.(contracts.ApplicationStatusChanged)
-		row, ok := first[applicationRow](txn, tApplications, "id", e.ApplicationID)
-		if !ok || row.App.Status != domain.Status(e.From) {
+		row, ok := first[appRow](txn, tApplications, "id", e.ApplicationID)
+		if !ok {
+			return fmt.Errorf("status change of unknown application")
+		}
+		a := readApplication(row.Row, t.maps.strs)
+		if a.Status != domain.Status(e.From) {
 			return fmt.Errorf("status change does not fit the application")
 		}
-		a := row.App
 		a.Status, a.UpdatedAt = domain.Status(e.To), e.At
 		a.History = append(append([]domain.StatusChange(nil), a.History...),
 			domain.StatusChange{Status: a.Status, At: e.At, By: e.Officer, Reason: e.Reason})
@@ -383,8 +386,8 @@ func foldEvent(t *tx, ev event, stream *Stream, out *Outcome) error {
 		if a.Status == domain.StatusCompleted {
 			t.maps.certificates = t.maps.certificates.Set(t.gen, row.SSN, &CertificateChange{SSN: row.SSN, At: e.At})
 		}
-		row.App, out.Ref = a, a.ID
-		return txn.Insert(tApplications, &row)
+		out.Ref = a.ID
+		return txn.Insert(tApplications, t.appRow(&a))
 	case contracts.TypeCommandRejected:
 		e := ev.payload.(contracts.CommandRejected)
 		out.Code, out.Detail = e.Code, e.Detail
@@ -399,8 +402,8 @@ func touch(t *tx, sessionID string, at time.Time) {
 	if sessionID == "" {
 		return
 	}
-	if s, ok := get(t.maps.sessions, sessionID); ok && at.After(s.LastActive) {
+	if s, ok := read(t.maps.sessions, sessionID, t.maps.strs, readSession); ok && at.After(s.LastActive) {
 		s.LastActive = at
-		t.maps.sessions = t.maps.sessions.Set(t.gen, s.ID, &s)
+		t.maps.sessions = t.setRow(t.maps.sessions, t.sessionRow(&s))
 	}
 }

@@ -90,6 +90,12 @@ func readDocument(row string, tab strs) contracts.IdentityDocument {
 		ValidUntil: r.str(), UpdatedAt: r.time()}
 }
 
+// setRow stores a row under its key (its first field).
+func (t *tx) setRow(m pmap[string], row string) pmap[string] {
+	key, _ := keyField(row)
+	return m.Set(t.gen, key, row)
+}
+
 // keyField is a row's first field (its key, always inline) with its
 // encoding: a list (below) of that one key.
 func keyField(row string) (key, list string) {

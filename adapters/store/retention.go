@@ -22,8 +22,8 @@ func (t *tx) rememberOutcome(out *Outcome) {
 	t.maps.outcomesDay = day
 	cutoff := out.At.Add(-OutcomeRetention)
 	var old []string
-	t.maps.outcomes.each(func(id string, o *Outcome) {
-		if o.At.Before(cutoff) {
+	t.maps.outcomes.each(func(id string, row string) {
+		if outcomeAt(row).Before(cutoff) {
 			old = append(old, id)
 		}
 	})

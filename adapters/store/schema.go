@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-memdb"
-
-	"github.com/dsmf/ssc-adapter/domain"
 )
 
 // Table names of go-memdb: the tables read by more than their key.
@@ -35,8 +33,8 @@ type maps struct {
 	strs strs
 	// What the event log made.
 	certificates pmap[*CertificateChange] // by SSN
-	sessions     pmap[*domain.Session]    // by id
-	outcomes     pmap[*Outcome]           // by command id
+	sessions     pmap[string]             // rows (evrows.go) by id
+	outcomes     pmap[string]             // rows by command id
 	// outcomesDay is the latest day an outcome was decided on: when a later
 	// day begins, outcomes past OutcomeRetention are forgotten.
 	outcomesDay string
@@ -77,12 +75,12 @@ type CertificateChange struct {
 	At  time.Time
 }
 
-// applicationRow indexes an application by insurer and by person.
-type applicationRow struct {
+// appRow indexes an application (a row, evrows.go) by insurer and by person.
+type appRow struct {
 	ID          string
 	InsurerVOEN string
 	SSN         string
-	App         domain.Application
+	Row         string
 }
 
 func idIndex(field string) *memdb.IndexSchema {

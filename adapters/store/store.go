@@ -161,7 +161,7 @@ func (v View) CertificateStatus(p contracts.InsuredPerson) domain.CertificateSta
 
 // Session returns a session with its latest activity.
 func (v View) Session(id string) (domain.Session, bool) {
-	s, ok := get(v.maps.sessions, id)
+	s, ok := read(v.maps.sessions, id, v.maps.strs, readSession)
 	if ok {
 		v.store.mu.Lock()
 		if t, seen := v.store.lastSeen[id]; seen && t.After(s.LastActive) {
@@ -197,31 +197,34 @@ func (v View) Grants(voen string) []domain.Grant {
 
 // Application returns an application.
 func (v View) Application(id string) (domain.Application, bool) {
-	r, ok := first[applicationRow](v.txn, tApplications, "id", id)
-	return r.App, ok
+	r, ok := first[appRow](v.txn, tApplications, "id", id)
+	if !ok {
+		return domain.Application{}, false
+	}
+	return readApplication(r.Row, v.maps.strs), true
 }
 
 // Applications returns an insurer's applications.
 func (v View) Applications(voen string) []domain.Application {
-	return apps(all[applicationRow](v.txn, tApplications, "insurer", voen))
+	return v.apps(all[appRow](v.txn, tApplications, "insurer", voen))
 }
 
 // ApplicationsOf returns every application for a person, any insurer.
 func (v View) ApplicationsOf(ssn string) []domain.Application {
-	return apps(all[applicationRow](v.txn, tApplications, "ssn", ssn))
+	return v.apps(all[appRow](v.txn, tApplications, "ssn", ssn))
 }
 
-func apps(rows []applicationRow) []domain.Application {
+func (v View) apps(rows []appRow) []domain.Application {
 	out := make([]domain.Application, len(rows))
 	for i, r := range rows {
-		out[i] = r.App
+		out[i] = readApplication(r.Row, v.maps.strs)
 	}
 	return out
 }
 
 // Outcome returns the recorded decision on a command.
 func (v View) Outcome(commandID string) (Outcome, bool) {
-	return get(v.maps.outcomes, commandID)
+	return read(v.maps.outcomes, commandID, v.maps.strs, readOutcome)
 }
 
 // Stream returns an insurer's position in the log.

@@ -59,6 +59,9 @@ type measurement struct {
 	HeapAlloc  uint64  `json:"heapAlloc,omitempty"`
 	HeapInuse  uint64  `json:"heapInuse,omitempty"`
 	PeakRSS    uint64  `json:"peakRSS"`
+	// CPU is the process's user and system time while it measured: less
+	// disturbed than Seconds by other work on the machine.
+	CPU float64 `json:"cpu"`
 }
 
 func (m measurement) rate() float64 { return float64(m.Records) / m.Seconds }
@@ -123,7 +126,7 @@ func runRebuild(ctx context.Context, args []string) error {
 			if m.Records != have {
 				return fmt.Errorf("%s read %d records, the topics hold %d", kind, m.Records, have)
 			}
-			fmt.Printf("  run %d %-8s %9d records in %6.2f s: %8.0f records/s\n", i+1, kind, m.Records, m.Seconds, m.rate())
+			fmt.Printf("  run %d %-8s %9d records in %6.2f s: %8.0f records/s, %6.2f s of CPU\n", i+1, kind, m.Records, m.Seconds, m.rate(), m.CPU)
 			if kind == "ceiling" {
 				ceilings = append(ceilings, m)
 			} else {
@@ -235,7 +238,7 @@ func plainRead(ctx context.Context, addrs []string) (measurement, error) {
 		return measurement{}, err
 	}
 	defer consumer.Close()
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuSeconds()
 	var total atomic.Int64
 	var wg sync.WaitGroup
 	errs := make(chan error, 1)
@@ -287,13 +290,13 @@ func plainRead(ctx context.Context, addrs []string) (measurement, error) {
 		}
 	}
 	wg.Wait()
-	took := time.Since(start).Seconds()
+	took, cpu := time.Since(start).Seconds(), cpuSeconds()-cpu0
 	select {
 	case err := <-errs:
 		return measurement{}, err
 	default:
 	}
-	return measurement{Records: total.Load(), Seconds: took}, ctx.Err()
+	return measurement{Records: total.Load(), Seconds: took, CPU: cpu}, ctx.Err()
 }
 
 // coldStart is what an instance does at start: a fresh store and the log
@@ -313,7 +316,7 @@ func coldStart(ctx context.Context, addrs []string) (measurement, error) {
 	// The service's own fold, less its metrics.
 	fold := service.Fold(state)
 	reader := kafka.NewLogReader(client, stateTopics, fold)
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuSeconds()
 	rctx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- reader.Run(rctx) }()
@@ -323,7 +326,7 @@ func coldStart(ctx context.Context, addrs []string) (measurement, error) {
 		return measurement{}, err
 	}
 	err = reader.WaitFor(ctx, ends)
-	took := time.Since(start).Seconds()
+	took, cpu := time.Since(start).Seconds(), cpuSeconds()-cpu0
 	stop()
 	if rerr := <-done; err == nil {
 		err = rerr
@@ -339,7 +342,16 @@ func coldStart(ctx context.Context, addrs []string) (measurement, error) {
 	runtime.KeepAlive(state)
 	return measurement{Records: reader.Records(), Seconds: took, References: st.References, Applied: st.Applied,
 		Conflicts: st.Conflicts, Duplicates: st.Duplicates, Undecoded: st.Undecodable,
-		HeapAlloc: ms.HeapAlloc, HeapInuse: ms.HeapInuse}, nil
+		HeapAlloc: ms.HeapAlloc, HeapInuse: ms.HeapInuse, CPU: cpu}, nil
+}
+
+// cpuSeconds is the process's user and system CPU time so far.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
 }
 
 // peakRSS is the process's peak resident set size (VmHWM), in bytes.
@@ -376,19 +388,20 @@ func report(cfg workload.Config, records int64, ceilings, rebuilds []measurement
 	fmt.Printf("\n%d records: %d insurers, %d insured persons, %d identity documents, %d events; %d CPUs (GOMAXPROCS %d)\n\n",
 		records, cfg.Insurers, cfg.Persons, cfg.Documents, cfg.Events, runtime.NumCPU(), runtime.GOMAXPROCS(0))
 	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(w, "run\tplain read rec/s\tplain read s\trebuild rec/s\trebuild s\tratio\theap B/ref record\theap MiB\tpeak RSS MiB\t")
+	fmt.Fprintln(w, "run\tplain read rec/s\tplain read s\trebuild rec/s\trebuild s\tratio\theap B/ref record\theap MiB\tpeak RSS MiB\trebuild CPU s\t")
 	for i := range rebuilds {
 		c, r := ceilings[i], rebuilds[i]
-		fmt.Fprintf(w, "%d\t%.0f\t%.2f\t%.0f\t%.2f\t%.2f\t%.0f\t%.0f\t%.0f\t\n", i+1, c.rate(), c.Seconds, r.rate(), r.Seconds,
-			r.rate()/c.rate(), float64(r.HeapAlloc)/float64(r.References), mib(r.HeapAlloc), mib(r.PeakRSS))
+		fmt.Fprintf(w, "%d\t%.0f\t%.2f\t%.0f\t%.2f\t%.2f\t%.0f\t%.0f\t%.0f\t%.1f\t\n", i+1, c.rate(), c.Seconds, r.rate(), r.Seconds,
+			r.rate()/c.rate(), float64(r.HeapAlloc)/float64(r.References), mib(r.HeapAlloc), mib(r.PeakRSS), r.CPU)
 	}
 	cr, rr := median(ceilings, measurement.rate), median(rebuilds, measurement.rate)
 	bpr := median(rebuilds, func(m measurement) float64 { return float64(m.HeapAlloc) / float64(m.References) })
-	fmt.Fprintf(w, "median\t%.0f\t%.2f\t%.0f\t%.2f\t%.2f\t%.0f\t%.0f\t%.0f\t\n", cr,
+	fmt.Fprintf(w, "median\t%.0f\t%.2f\t%.0f\t%.2f\t%.2f\t%.0f\t%.0f\t%.0f\t%.1f\t\n", cr,
 		median(ceilings, func(m measurement) float64 { return m.Seconds }), rr,
 		median(rebuilds, func(m measurement) float64 { return m.Seconds }), rr/cr, bpr,
 		median(rebuilds, func(m measurement) float64 { return mib(m.HeapAlloc) }),
-		median(rebuilds, func(m measurement) float64 { return mib(m.PeakRSS) }))
+		median(rebuilds, func(m measurement) float64 { return mib(m.PeakRSS) }),
+		median(rebuilds, func(m measurement) float64 { return m.CPU }))
 	w.Flush()
 	last := rebuilds[len(rebuilds)-1]
 	fmt.Printf("\nfold: %d reference records, %d events applied, %d conflicts, %d duplicates, %d undecodable; heap in use %.0f MiB\n",

@@ -1,0 +1,159 @@
+package store
+
+import (
+	"time"
+
+	"github.com/dsmf/ssc-adapter/domain"
+)
+
+// What the event log makes, as rows (row.go): one outcome per event,
+// sessions and applications. Each row starts with its key, inline.
+
+func (t *tx) outcomeRow(o *Outcome) string {
+	w := t.writer()
+	w.str(o.CommandID)
+	w.shared(o.InsurerVOEN)
+	w.shared(o.EventType)
+	w.str(o.Ref)
+	w.shared(o.Code)
+	w.str(o.Detail)
+	w.time(o.At)
+	return t.done(w)
+}
+
+func readOutcome(row string, tab strs) Outcome {
+	r := rowReader{s: row, t: tab}
+	return Outcome{CommandID: r.str(), InsurerVOEN: r.str(), EventType: r.str(), Ref: r.str(), Code: r.str(),
+		Detail: r.str(), At: r.time()}
+}
+
+// outcomeAt is the time of an outcome's row.
+func outcomeAt(row string) time.Time {
+	r := rowReader{s: row} // skips shared strings without reading them
+	for range 6 {
+		r.skip()
+	}
+	return r.time()
+}
+
+func (t *tx) sessionRow(s *domain.Session) string {
+	w := t.writer()
+	w.str(s.ID)
+	w.shared(s.InsurerVOEN)
+	w.shared(string(s.Principal.Role))
+	w.str(s.Principal.GrantID)
+	w.shared(string(s.Signer.Method))
+	w.str(s.Signer.FIN)
+	w.str(s.Signer.CardNumber)
+	w.str(s.Signer.Phone)
+	w.bool(s.Signer.StampAuthority)
+	w.time(s.Signer.CertNotBefore)
+	w.time(s.Signer.CertNotAfter)
+	w.time(s.OpenedAt)
+	w.time(s.LastActive)
+	w.bool(s.Closed)
+	return t.done(w)
+}
+
+func readSession(row string, tab strs) domain.Session {
+	r := rowReader{s: row, t: tab}
+	return domain.Session{ID: r.str(), InsurerVOEN: r.str(),
+		Principal: domain.Principal{Role: domain.Role(r.str()), GrantID: r.str()},
+		Signer: domain.Signer{Method: domain.Method(r.str()), FIN: r.str(), CardNumber: r.str(), Phone: r.str(),
+			StampAuthority: r.bool(), CertNotBefore: r.time(), CertNotAfter: r.time()},
+		OpenedAt: r.time(), LastActive: r.time(), Closed: r.bool()}
+}
+
+func (t *tx) applicationRow(a *domain.Application) string {
+	w := t.writer()
+	w.str(a.ID)
+	w.str(a.Number)
+	w.shared(a.InsurerVOEN)
+	w.shared(string(a.Type))
+	w.shared(string(a.Reason))
+	w.shared(string(a.Status))
+	d := &a.Person.Document
+	w.str(d.FIN)
+	w.shared(string(d.Type))
+	w.str(d.Number)
+	w.shared(d.Surname)
+	w.shared(d.Name)
+	w.shared(d.Patronymic)
+	w.shared(d.Gender)
+	w.shared(d.Citizenship)
+	w.shared(d.BirthPlace)
+	w.shared(string(d.BirthDate))
+	w.shared(d.IssuingAuthority)
+	w.shared(string(d.IssueDate))
+	w.shared(string(d.ValidUntil))
+	p := &a.Person.Insured
+	w.str(p.SSN)
+	w.str(p.FIN)
+	w.shared(string(p.SSNDate))
+	w.shared(string(p.CertificateStatus))
+	w.shared(p.InsurerVOEN)
+	w.time(a.CreatedAt)
+	w.time(a.UpdatedAt)
+	w.bool(a.Signature != nil)
+	if s := a.Signature; s != nil {
+		w.shared(string(s.Role))
+		w.shared(string(s.Method))
+		w.str(s.FIN)
+		w.str(s.CardNumber)
+		w.str(s.Phone)
+		w.str(s.SessionID)
+		w.time(s.At)
+	}
+	w.shared(string(a.CertificateDate))
+	w.str(a.RejectionReason)
+	// A nil history reads back nil, an empty one empty.
+	if a.History == nil {
+		w.int(-1)
+	} else {
+		w.int(int64(len(a.History)))
+	}
+	for _, h := range a.History {
+		w.shared(string(h.Status))
+		w.time(h.At)
+		w.shared(h.By)
+		w.str(h.Reason)
+	}
+	return t.done(w)
+}
+
+// appRow is an application's row with the values memdb indexes it by.
+func (t *tx) appRow(a *domain.Application) *appRow {
+	row := t.applicationRow(a)
+	r := rowReader{s: row}
+	id := r.str()
+	for range 18 { // up to the SSN
+		r.skip()
+	}
+	return &appRow{ID: id, InsurerVOEN: t.share(a.InsurerVOEN), SSN: r.str(), Row: row}
+}
+
+func readApplication(row string, tab strs) domain.Application {
+	r := rowReader{s: row, t: tab}
+	a := domain.Application{ID: r.str(), Number: r.str(), InsurerVOEN: r.str(), Type: domain.ApplicationType(r.str()),
+		Reason: domain.Reason(r.str()), Status: domain.Status(r.str())}
+	a.Person.Document = domain.IdentityDocument{FIN: r.str(), Type: domain.DocumentType(r.str()), Number: r.str(),
+		Surname: r.str(), Name: r.str(), Patronymic: r.str(), Gender: r.str(), Citizenship: r.str(),
+		BirthPlace: r.str(), BirthDate: domain.Date(r.str()), IssuingAuthority: r.str(),
+		IssueDate: domain.Date(r.str()), ValidUntil: domain.Date(r.str())}
+	a.Person.Insured = domain.InsuredPerson{SSN: r.str(), FIN: r.str(), SSNDate: domain.Date(r.str()),
+		CertificateStatus: domain.CertificateStatus(r.str()), InsurerVOEN: r.str()}
+	a.CreatedAt, a.UpdatedAt = r.time(), r.time()
+	if r.bool() {
+		a.Signature = &domain.Signature{Role: domain.Role(r.str()), Method: domain.Method(r.str()), FIN: r.str(),
+			CardNumber: r.str(), Phone: r.str(), SessionID: r.str(), At: r.time()}
+	}
+	a.CertificateDate, a.RejectionReason = domain.Date(r.str()), r.str()
+	if n := r.int(); n >= 0 {
+		a.History = make([]domain.StatusChange, 0, min(n, int64(len(row))))
+		for range n {
+			a.History = append(a.History, domain.StatusChange{Status: domain.Status(r.str()), At: r.time(),
+				By: r.str(), Reason: r.str()})
+		}
+	}
+	return a
+}
