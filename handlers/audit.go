@@ -54,7 +54,7 @@ func (h *Handler) audit(ctx context.Context, in Inbound, typ, outcome string, er
 	if rec.CommandID != "" {
 		env = env.WithExtension(contracts.ExtensionCorrelationID, rec.CommandID)
 	}
-	out := FromEnvelope(env)
+	out := FromEnvelope(contracts.TopicAudit, env)
 	if out.Key == "" && isVOEN(string(in.Key)) {
 		// No insurer known: the record's original key, as on the dead
 		// letter, when it has the shape the contract gives keys. A key of
@@ -62,7 +62,7 @@ func (h *Handler) audit(ctx context.Context, in Inbound, typ, outcome string, er
 		// record then has no key.
 		out.Key = string(in.Key)
 	}
-	if err := h.out.Publish(ctx, contracts.TopicAudit, out); err != nil {
+	if err := h.out.Publish(ctx, out); err != nil {
 		return fmt.Errorf("%w: audit record: %v", ErrTransient, err)
 	}
 	return nil

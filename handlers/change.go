@@ -45,7 +45,7 @@ func (h *Handler) change(ctx context.Context, c command, decide decideFunc) (sto
 		}
 		env.Subject = c.insurerVOEN
 		wait := h.state.Await(c.id)
-		if err := h.out.Publish(ctx, contracts.TopicEvents, FromEnvelope(env)); err != nil {
+		if err := h.out.Publish(ctx, FromEnvelope(contracts.TopicEvents, env)); err != nil {
 			h.state.Forget(c.id, wait)
 			return store.Outcome{}, fmt.Errorf("%w: write event: %v", ErrTransient, err)
 		}

@@ -84,7 +84,16 @@ type command struct {
 // transient failure (the broker): the message is then retried with backoff
 // and never dropped. Everything else is answered, dead-lettered, or both,
 // and acknowledged: a permanent failure is not retried forever.
-func (h *Handler) Handle(ctx context.Context, in Inbound) (err error) {
+func (h *Handler) Handle(ctx context.Context, in Inbound) error {
+	ob := &outbox{out: h.out}
+	withOutbox := *h
+	withOutbox.out = ob
+	return withOutbox.handleRecord(ctx, in, ob)
+}
+
+// handleRecord is Handle with the command's writes held in ob, and written
+// with its audit record.
+func (h *Handler) handleRecord(ctx context.Context, in Inbound, ob *outbox) (err error) {
 	start := time.Now()
 	typ, outcome := "invalid", ""
 	defer func() {
@@ -93,6 +102,11 @@ func (h *Handler) Handle(ctx context.Context, in Inbound) (err error) {
 			outcome, err = h.failPermanently(ctx, in, fmt.Errorf("panic (%T) at:\n%s", p, debug.Stack()))
 		}
 		err = h.audit(ctx, in, typ, outcome, err)
+		if err == nil {
+			err = ob.flush(ctx)
+		} else {
+			ob.drop()
+		}
 		if err != nil {
 			outcome = "retry"
 		}

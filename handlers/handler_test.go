@@ -28,19 +28,29 @@ type memoryLog struct {
 	state   *store.Store
 	records map[string][]handlers.Outgoing
 	fail    map[string]error // topic -> error to return
+	writes  [][]string       // the topics of each Publish call's records
 }
 
-func (m *memoryLog) Publish(_ context.Context, topic string, recs ...handlers.Outgoing) error {
+// Publish writes all the records or, when one of their topics fails, none.
+func (m *memoryLog) Publish(_ context.Context, recs ...handlers.Outgoing) error {
 	m.mu.Lock()
-	if err := m.fail[topic]; err != nil {
-		m.mu.Unlock()
-		return err
+	for _, r := range recs {
+		if err := m.fail[r.Topic]; err != nil {
+			m.mu.Unlock()
+			return err
+		}
 	}
-	m.records[topic] = append(m.records[topic], recs...)
+	var topics []string
+	for _, r := range recs {
+		m.records[r.Topic] = append(m.records[r.Topic], r)
+		topics = append(topics, r.Topic)
+	}
+	m.writes = append(m.writes, topics)
 	m.mu.Unlock()
-	if topic == contracts.TopicEvents || topic == contracts.TopicInsurers || topic == contracts.TopicInsuredPersons || topic == contracts.TopicIdentityDocuments {
-		for _, r := range recs {
-			m.state.Apply([]store.Record{{Topic: topic, Key: []byte(r.Key), Value: r.Value, Headers: r.Headers}})
+	for _, r := range recs {
+		switch r.Topic {
+		case contracts.TopicEvents, contracts.TopicInsurers, contracts.TopicInsuredPersons, contracts.TopicIdentityDocuments:
+			m.state.Apply([]store.Record{{Topic: r.Topic, Key: []byte(r.Key), Value: r.Value, Headers: r.Headers}})
 		}
 	}
 	return nil
@@ -106,6 +116,30 @@ func TestBrokerFailureIsTransient(t *testing.T) {
 	cmd := testkit.DirectorLogin(testkit.Insurer.VOEN)
 	require.NoError(t, h.Handle(context.Background(), inbound(t, cmd)))
 	assert.Len(t, log.on(contracts.TopicReplies), 1)
+}
+
+// A command costs two writes when it changes state (its event, then the
+// rest) and one when it does not: the reply, notice and audit record share
+// one produce request (issue 9).
+func TestCommandWritesItsRecordsTogether(t *testing.T) {
+	h, log := newUnit(t, renderer(func(notice.Notice) ([]byte, error) { return []byte("%PDF-1.3"), nil }))
+	ctx := context.Background()
+	require.NoError(t, h.Handle(ctx, inbound(t, testkit.DirectorLogin(testkit.Insurer.VOEN))))
+	var res contracts.LoginResult
+	require.NoError(t, json.Unmarshal(log.on(contracts.TopicReplies)[0].Value, &res))
+	s := testkit.Session{ID: res.SessionID, VOEN: testkit.Insurer.VOEN}
+	require.NoError(t, h.Handle(ctx, inbound(t, testkit.SubmitNew(s))))
+	require.NoError(t, h.Handle(ctx, inbound(t, testkit.PersonLookup(s))))
+	require.NoError(t, h.Handle(ctx, handlers.Inbound{Topic: contracts.TopicPortalCommands, Value: []byte("garbage")}))
+
+	ev, reply, audit, notice, dlq := contracts.TopicEvents, contracts.TopicReplies, contracts.TopicAudit,
+		contracts.TopicNotices, contracts.TopicDeadLetter
+	assert.Equal(t, [][]string{
+		{ev}, {reply, audit}, // login
+		{ev}, {notice, reply, audit}, // submit
+		{reply, audit}, // look-up
+		{dlq, audit},   // garbage: dead-lettered, not answerable
+	}, log.writes)
 }
 
 // A dead letter that cannot be written is retried too: never lost.

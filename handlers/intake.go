@@ -92,7 +92,7 @@ func (h *Handler) reject(ctx context.Context, in Inbound, id, typ string, code *
 		contracts.Header{Key: HeaderDLQPartition, Value: []byte(strconv.Itoa(int(in.Partition)))},
 		contracts.Header{Key: HeaderDLQOffset, Value: []byte(strconv.FormatInt(in.Offset, 10))},
 	)
-	if err := h.out.Publish(ctx, contracts.TopicDeadLetter, Outgoing{Key: string(in.Key), Headers: headers, Value: in.Value}); err != nil {
+	if err := h.out.Publish(ctx, Outgoing{Topic: contracts.TopicDeadLetter, Key: string(in.Key), Headers: headers, Value: in.Value}); err != nil {
 		return code.Code, fmt.Errorf("%w: dead-letter: %v", ErrTransient, err)
 	}
 	h.log.Warn("message dead-lettered", "code", code.Code, "topic", in.Topic, "partition", in.Partition, "offset", in.Offset)
@@ -168,7 +168,7 @@ func (h *Handler) reply(ctx context.Context, commandID, key, typ string, data an
 		return err
 	}
 	env = env.WithExtension(contracts.ExtensionCorrelationID, commandID)
-	if err := h.out.Publish(ctx, contracts.TopicReplies, FromEnvelope(env)); err != nil {
+	if err := h.out.Publish(ctx, FromEnvelope(contracts.TopicReplies, env)); err != nil {
 		return errors.Join(ErrTransient, err)
 	}
 	return nil

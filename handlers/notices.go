@@ -48,7 +48,7 @@ func (h *Handler) publishNotice(ctx context.Context, v store.View, a domain.Appl
 		DataContentType: contracts.PDFContentType, Data: pdf,
 		Extensions: map[string]string{ExtensionApplicationID: a.ID, ExtensionNoticeVersion: strconv.Itoa(version)},
 	}
-	if err := h.out.Publish(ctx, contracts.TopicNotices, FromEnvelope(env)); err != nil {
+	if err := h.out.Publish(ctx, FromEnvelope(contracts.TopicNotices, env)); err != nil {
 		return fmt.Errorf("%w: notice: %v", ErrTransient, err)
 	}
 	return nil

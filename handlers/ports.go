@@ -23,14 +23,17 @@ type Inbound struct {
 
 // Outgoing is a record to produce.
 type Outgoing struct {
+	Topic   string
 	Key     string
 	Headers []contracts.Header
 	Value   []byte
 }
 
-// Publisher writes records and returns once the broker has them (acks=all).
+// Publisher writes records, each to its topic, and returns once the broker
+// has all of them (acks=all). Records of one partition are written in the
+// order given.
 type Publisher interface {
-	Publish(ctx context.Context, topic string, records ...Outgoing) error
+	Publish(ctx context.Context, records ...Outgoing) error
 }
 
 // NoticeRenderer makes a notice PDF.
@@ -45,8 +48,8 @@ type Observer interface {
 }
 
 // FromEnvelope makes an outgoing record in binary content mode.
-func FromEnvelope(e contracts.Envelope) Outgoing {
-	return Outgoing{Key: e.Key, Headers: e.BinaryHeaders(), Value: e.Data}
+func FromEnvelope(topic string, e contracts.Envelope) Outgoing {
+	return Outgoing{Topic: topic, Key: e.Key, Headers: e.BinaryHeaders(), Value: e.Data}
 }
 
 type nopObserver struct{}

@@ -14,10 +14,10 @@ type publisher struct {
 	p *kafka.Producer
 }
 
-func (p publisher) Publish(_ context.Context, topic string, records ...handlers.Outgoing) error {
+func (p publisher) Publish(_ context.Context, records ...handlers.Outgoing) error {
 	msgs := make([]*sarama.ProducerMessage, len(records))
 	for i, r := range records {
-		m := &sarama.ProducerMessage{Topic: topic, Headers: make([]sarama.RecordHeader, len(r.Headers))}
+		m := &sarama.ProducerMessage{Topic: r.Topic, Headers: make([]sarama.RecordHeader, len(r.Headers))}
 		for j, h := range r.Headers {
 			m.Headers[j] = sarama.RecordHeader{Key: []byte(h.Key), Value: h.Value}
 		}

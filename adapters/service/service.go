@@ -435,7 +435,7 @@ func (s *Service) loadDemo(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if err := p.Publish(ctx, topic, handlers.FromEnvelope(env)); err != nil {
+		if err := p.Publish(ctx, handlers.FromEnvelope(topic, env)); err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}
 	}

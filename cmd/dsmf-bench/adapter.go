@@ -49,7 +49,7 @@ func runAdapter(ctx context.Context, args []string) error {
 	brokers := fs.String("brokers", "", "use these brokers (comma-separated) instead of starting kfake in a child process")
 	partitions := fs.Int("partitions", contracts.DefaultPartitions, "partitions of the keyed topics when created")
 	seed := fs.Uint64("seed", 1, "seed of the reference data and of the command mix")
-	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the adapter during the throughput phase to this file (go tool pprof)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the adapter during the throughput phase to this file, and what it allocated to the file .allocs beside it (go tool pprof)")
 	profileFor := fs.Duration("profile-seconds", 5*time.Second, "length of the -cpuprofile profile")
 	extra := fs.String("adapter-flags", "", "more flags for dsmf-adapter, space-separated (e.g. -max-in-flight=64)")
 	if err := fs.Parse(args); err != nil {
@@ -183,13 +183,15 @@ func runAdapter(ctx context.Context, args []string) error {
 	// (a) Throughput.
 	var profiled sync.WaitGroup
 	if *cpuProfile != "" {
-		profiled.Add(1)
-		go func() {
-			defer profiled.Done()
-			if err := fetchProfile(httpAddr, *profileFor, *cpuProfile); err != nil {
-				logf("cpu profile: %v", err)
-			}
-		}()
+		profiled.Add(2)
+		for kind, path := range map[string]string{"profile": *cpuProfile, "allocs": *cpuProfile + ".allocs"} {
+			go func() {
+				defer profiled.Done()
+				if err := fetchProfile(httpAddr, kind, *profileFor, path); err != nil {
+					logf("%s profile: %v", kind, err)
+				}
+			}()
+		}
 	}
 	cpu0 := cpuTicks(cmd.Process.Pid, b.Pid())
 	tp, err := m.run(ctx, d, *commands, 0, 0)
@@ -256,9 +258,10 @@ func freePort() (string, error) {
 	return l.Addr().String(), nil
 }
 
-// fetchProfile saves the adapter's CPU profile for the next d.
-func fetchProfile(addr string, d time.Duration, path string) error {
-	resp, err := http.Get(fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", addr, int(d.Seconds())))
+// fetchProfile saves the adapter's profile of a kind (profile: CPU, allocs:
+// allocations) over the next d.
+func fetchProfile(addr, kind string, d time.Duration, path string) error {
+	resp, err := http.Get(fmt.Sprintf("http://%s/debug/pprof/%s?seconds=%d", addr, kind, int(d.Seconds())))
 	if err != nil {
 		return err
 	}
@@ -274,7 +277,7 @@ func fetchProfile(addr string, d time.Duration, path string) error {
 		f.Close()
 		return err
 	}
-	logf("cpu profile of the adapter written to %s (go tool pprof -top %s)", path, path)
+	logf("%s profile of the adapter written to %s (go tool pprof -top %s)", kind, path, path)
 	return f.Close()
 }
 

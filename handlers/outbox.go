@@ -1,0 +1,51 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/dsmf/ssc-adapter/contracts"
+)
+
+// outbox holds what a command sends besides its event (the reply, a notice,
+// a dead letter) until Handle adds the audit record, and then writes them
+// all in one produce: one round trip per command instead of one per record.
+// Events go out at once: the command waits for its event to come back
+// through the log before it answers.
+//
+// A failure before the flush drops what was held; the command is retried
+// and sends it all again. A failed flush is transient in the same way.
+type outbox struct {
+	out  Publisher
+	held []Outgoing
+}
+
+func (o *outbox) Publish(ctx context.Context, records ...Outgoing) error {
+	var now []Outgoing
+	for _, r := range records {
+		if r.Topic == contracts.TopicEvents {
+			now = append(now, r)
+		} else {
+			o.held = append(o.held, r)
+		}
+	}
+	if len(now) > 0 {
+		return o.out.Publish(ctx, now...)
+	}
+	return nil
+}
+
+// flush writes what is held.
+func (o *outbox) flush(ctx context.Context) error {
+	if len(o.held) == 0 {
+		return nil
+	}
+	if err := o.out.Publish(ctx, o.held...); err != nil {
+		return fmt.Errorf("%w: %d records of the command: %v", ErrTransient, len(o.held), err)
+	}
+	o.held = nil
+	return nil
+}
+
+// drop forgets what is held (the command is retried and sends it again).
+func (o *outbox) drop() { o.held = nil }
