@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/dsmf/ssc-adapter/domain"
@@ -121,15 +122,49 @@ func (t *tx) applicationRow(a *domain.Application) string {
 	return t.done(w)
 }
 
-// appRow is an application's row with the values memdb indexes it by.
-func (t *tx) appRow(a *domain.Application) *appRow {
-	row := t.applicationRow(a)
-	r := rowReader{s: row}
-	id := r.str()
-	for range 18 { // up to the SSN
+// appKeys are the values an application's row is found by.
+func appKeys(row string, tab strs) (id, voen, ssn string) {
+	r := rowReader{s: row, t: tab}
+	id = r.str()
+	r.skip()
+	voen = r.str()
+	for range 16 { // up to the SSN
 		r.skip()
 	}
-	return &appRow{ID: id, InsurerVOEN: t.share(a.InsurerVOEN), SSN: r.str(), Row: row}
+	return id, voen, r.str()
+}
+
+// putApplication stores an application, in place of one with its id.
+func (t *tx) putApplication(a *domain.Application) error {
+	if a.ID == "" || a.InsurerVOEN == "" || a.Person.Insured.SSN == "" {
+		return fmt.Errorf("application without id, insurer or person") // as memdb refused it
+	}
+	t.deleteApplication(a.ID)
+	row := t.applicationRow(a)
+	id, voen, ssn := appKeys(row, t.maps.strs)
+	m := &t.maps
+	m.applications = m.applications.Set(t.gen, id, row)
+	m.appsByInsurer = m.appsByInsurer.Set(t.gen, voen, value(m.appsByInsurer, voen).Set(t.gen, id, struct{}{}))
+	m.appsBySSN = withKey(t.gen, m.appsBySSN, ssn, row)
+	return nil
+}
+
+// deleteApplication deletes an application; false if there is none.
+func (t *tx) deleteApplication(id string) bool {
+	m := &t.maps
+	old, ok := m.applications.Get(id)
+	if !ok {
+		return false
+	}
+	_, voen, ssn := appKeys(old, m.strs)
+	m.applications = m.applications.Delete(t.gen, id)
+	if inner := value(m.appsByInsurer, voen).Delete(t.gen, id); inner.Len() == 0 {
+		m.appsByInsurer = m.appsByInsurer.Delete(t.gen, voen)
+	} else {
+		m.appsByInsurer = m.appsByInsurer.Set(t.gen, voen, inner)
+	}
+	m.appsBySSN = withoutKey(t.gen, m.appsBySSN, ssn, id)
+	return true
 }
 
 func readApplication(row string, tab strs) domain.Application {
@@ -156,4 +191,10 @@ func readApplication(row string, tab strs) domain.Application {
 		}
 	}
 	return a
+}
+
+// value is the value of key, or the zero value.
+func value[V any](m pmap[V], key string) V {
+	v, _ := m.Get(key)
+	return v
 }

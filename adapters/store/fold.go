@@ -354,24 +354,19 @@ func foldEvent(t *tx, ev event, stream *Stream, out *Outcome) error {
 		a := ApplicationFromWire(e.Application)
 		out.Ref = a.ID
 		touch(t, e.SessionID, e.At)
-		return txn.Insert(tApplications, t.appRow(&a))
+		return t.putApplication(&a)
 	case contracts.TypeDraftDeleted:
 		e := ev.payload.(contracts.DraftDeleted)
 		out.Ref = e.ApplicationID
 		touch(t, e.SessionID, e.At)
-		n, err := txn.DeleteAll(tApplications, "id", e.ApplicationID)
-		if err == nil && n == 0 {
+		if !t.deleteApplication(e.ApplicationID) {
 			return fmt.Errorf("delete of unknown application")
 		}
-		return err
+		return nil
 	case contracts.TypeApplicationStatusMoved:
 		e := ev.payload.(contracts.ApplicationStatusChanged)
-		row, ok := first[appRow](txn, tApplications, "id", e.ApplicationID)
-		if !ok {
-			return fmt.Errorf("status change of unknown application")
-		}
-		a := readApplication(row.Row, t.maps.strs)
-		if a.Status != domain.Status(e.From) {
+		a, ok := read(t.maps.applications, e.ApplicationID, t.maps.strs, readApplication)
+		if !ok || a.Status != domain.Status(e.From) {
 			return fmt.Errorf("status change does not fit the application")
 		}
 		a.Status, a.UpdatedAt = domain.Status(e.To), e.At
@@ -384,10 +379,11 @@ func foldEvent(t *tx, ev event, stream *Stream, out *Outcome) error {
 			a.RejectionReason = e.Reason
 		}
 		if a.Status == domain.StatusCompleted {
-			t.maps.certificates = t.maps.certificates.Set(t.gen, row.SSN, &CertificateChange{SSN: row.SSN, At: e.At})
+			ssn := a.Person.Insured.SSN
+			t.maps.certificates = t.maps.certificates.Set(t.gen, ssn, &CertificateChange{SSN: ssn, At: e.At})
 		}
 		out.Ref = a.ID
-		return txn.Insert(tApplications, t.appRow(&a))
+		return t.putApplication(&a)
 	case contracts.TypeCommandRejected:
 		e := ev.payload.(contracts.CommandRejected)
 		out.Code, out.Detail = e.Code, e.Detail

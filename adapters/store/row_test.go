@@ -92,12 +92,12 @@ func TestEventRowsReadBack(t *testing.T) {
 		{ID: "a-3", History: []domain.StatusChange{}},
 	}
 	for _, a := range apps {
-		row := tr.appRow(&a)
-		if got := readApplication(row.Row, tr.maps.strs); !reflect.DeepEqual(got, a) {
+		row := tr.applicationRow(&a)
+		if got := readApplication(row, tr.maps.strs); !reflect.DeepEqual(got, a) {
 			t.Errorf("application:\n got %#v\nwant %#v", got, a)
 		}
-		if row.ID != a.ID || row.InsurerVOEN != a.InsurerVOEN || row.SSN != a.Person.Insured.SSN {
-			t.Errorf("application index values %q %q %q", row.ID, row.InsurerVOEN, row.SSN)
+		if id, voen, ssn := appKeys(row, tr.maps.strs); id != a.ID || voen != a.InsurerVOEN || ssn != a.Person.Insured.SSN {
+			t.Errorf("application keys %q %q %q", id, voen, ssn)
 		}
 	}
 	s := domain.Session{ID: "s-1", InsurerVOEN: "1000000001", Principal: domain.Principal{Role: "delegate", GrantID: "g-1"},

@@ -1,8 +1,10 @@
 // Package store keeps the adapter's state in memory: reference data from
-// the compacted topics and everything folded from the event log. Tables
-// read by their key only are persistent hash maps (pmap.go); the tables
-// listed by insurer or person are go-memdb tables. Both are declared here,
-// in one place, and a View is a snapshot of both.
+// the compacted topics and everything folded from the event log. Grants
+// are a go-memdb table; everything else is in persistent hash maps
+// (pmap.go), applications with sets of their ids by insurer and by person.
+// Applications left go-memdb because its inserts (three radix trees,
+// copied path by path) were half of the rebuild's fold. Both are declared
+// here, in one place, and a View is a snapshot of both.
 package store
 
 import (
@@ -13,8 +15,7 @@ import (
 
 // Table names of go-memdb: the tables read by more than their key.
 const (
-	tGrants       = "grants"
-	tApplications = "applications"
+	tGrants = "grants"
 )
 
 // maps are the tables read by their key only, in persistent hash maps:
@@ -39,6 +40,12 @@ type maps struct {
 	// day begins, outcomes past OutcomeRetention are forgotten.
 	outcomesDay string
 	streams     pmap[Stream] // by VÖEN
+	// Applications are rows (evrows.go) by id; they are listed by
+	// insurer (a set of ids per VÖEN) and by person (a list of ids per
+	// SSN, as the look-ups of the registers).
+	applications  pmap[string]
+	appsByInsurer pmap[pmap[struct{}]]
+	appsBySSN     pmap[string]
 	// assertions are the login assertions that opened a session, by id,
 	// so a replayed one is refused.
 	assertions pmap[time.Time]
@@ -75,14 +82,6 @@ type CertificateChange struct {
 	At  time.Time
 }
 
-// appRow indexes an application (a row, evrows.go) by insurer and by person.
-type appRow struct {
-	ID          string
-	InsurerVOEN string
-	SSN         string
-	Row         string
-}
-
 func idIndex(field string) *memdb.IndexSchema {
 	return &memdb.IndexSchema{Name: "id", Unique: true, Indexer: &memdb.StringFieldIndex{Field: field}}
 }
@@ -103,7 +102,6 @@ func table(name string, indexes ...*memdb.IndexSchema) *memdb.TableSchema {
 func Schema() *memdb.DBSchema {
 	tables := []*memdb.TableSchema{
 		table(tGrants, idIndex("ID"), byField("insurer", "InsurerVOEN")),
-		table(tApplications, idIndex("ID"), byField("insurer", "InsurerVOEN"), byField("ssn", "SSN")),
 	}
 	s := &memdb.DBSchema{Tables: map[string]*memdb.TableSchema{}}
 	for _, t := range tables {

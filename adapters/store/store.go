@@ -197,27 +197,29 @@ func (v View) Grants(voen string) []domain.Grant {
 
 // Application returns an application.
 func (v View) Application(id string) (domain.Application, bool) {
-	r, ok := first[appRow](v.txn, tApplications, "id", id)
-	if !ok {
-		return domain.Application{}, false
-	}
-	return readApplication(r.Row, v.maps.strs), true
+	return read(v.maps.applications, id, v.maps.strs, readApplication)
 }
 
 // Applications returns an insurer's applications.
 func (v View) Applications(voen string) []domain.Application {
-	return v.apps(all[appRow](v.txn, tApplications, "insurer", voen))
+	var ids []string
+	value(v.maps.appsByInsurer, voen).each(func(id string, _ struct{}) { ids = append(ids, id) })
+	return v.apps(ids)
 }
 
 // ApplicationsOf returns every application for a person, any insurer.
 func (v View) ApplicationsOf(ssn string) []domain.Application {
-	return v.apps(all[appRow](v.txn, tApplications, "ssn", ssn))
+	return v.apps(listKeys(value(v.maps.appsBySSN, ssn)))
 }
 
-func (v View) apps(rows []appRow) []domain.Application {
-	out := make([]domain.Application, len(rows))
-	for i, r := range rows {
-		out[i] = readApplication(r.Row, v.maps.strs)
+// apps reads applications by id, in the order of their ids.
+func (v View) apps(ids []string) []domain.Application {
+	sort.Strings(ids)
+	out := make([]domain.Application, 0, len(ids))
+	for _, id := range ids {
+		if a, ok := v.Application(id); ok {
+			out = append(out, a)
+		}
 	}
 	return out
 }
