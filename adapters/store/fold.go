@@ -158,28 +158,12 @@ type event struct {
 // conflict); when the metadata does not read, the record is undecodable.
 func decodeEvent(typ string, data []byte) (event, error) {
 	e := event{typ: typ}
-	var err error
-	switch typ {
-	case contracts.TypeSessionOpened:
-		e.payload, e.meta, err = decodeTyped[contracts.SessionOpened](data)
-	case contracts.TypeSessionClosed:
-		e.payload, e.meta, err = decodeTyped[contracts.SessionClosed](data)
-	case contracts.TypeGrantCreated:
-		e.payload, e.meta, err = decodeTyped[contracts.GrantCreated](data)
-	case contracts.TypeGrantRevoked:
-		e.payload, e.meta, err = decodeTyped[contracts.GrantRevoked](data)
-	case contracts.TypeDraftSaved, contracts.TypeApplicationSubmitted:
-		e.payload, e.meta, err = decodeTyped[contracts.DraftSaved](data) // same shape as ApplicationSubmitted
-	case contracts.TypeDraftDeleted:
-		e.payload, e.meta, err = decodeTyped[contracts.DraftDeleted](data)
-	case contracts.TypeApplicationStatusMoved:
-		e.payload, e.meta, err = decodeTyped[contracts.ApplicationStatusChanged](data)
-	case contracts.TypeCommandRejected:
-		e.payload, e.meta, err = decodeTyped[contracts.CommandRejected](data)
-	default:
-		err = fmt.Errorf("unknown event type")
+	var ok bool
+	if e.payload, e.meta, ok = decodeEventFast(typ, data); ok {
+		return e, nil
 	}
-	if err != nil {
+	var err error
+	if e.payload, e.meta, err = decodeEventJSON(typ, data); err != nil {
 		e.payload, e.payloadErr = nil, err
 		meta, merr := decode[struct{ contracts.EventMeta }](data)
 		if merr != nil {
@@ -188,6 +172,29 @@ func decodeEvent(typ string, data []byte) (event, error) {
 		e.meta = meta.EventMeta
 	}
 	return e, nil
+}
+
+// decodeEventJSON decodes an event's payload with encoding/json.
+func decodeEventJSON(typ string, data []byte) (any, contracts.EventMeta, error) {
+	switch typ {
+	case contracts.TypeSessionOpened:
+		return decodeTyped[contracts.SessionOpened](data)
+	case contracts.TypeSessionClosed:
+		return decodeTyped[contracts.SessionClosed](data)
+	case contracts.TypeGrantCreated:
+		return decodeTyped[contracts.GrantCreated](data)
+	case contracts.TypeGrantRevoked:
+		return decodeTyped[contracts.GrantRevoked](data)
+	case contracts.TypeDraftSaved, contracts.TypeApplicationSubmitted:
+		return decodeTyped[contracts.DraftSaved](data) // same shape as ApplicationSubmitted
+	case contracts.TypeDraftDeleted:
+		return decodeTyped[contracts.DraftDeleted](data)
+	case contracts.TypeApplicationStatusMoved:
+		return decodeTyped[contracts.ApplicationStatusChanged](data)
+	case contracts.TypeCommandRejected:
+		return decodeTyped[contracts.CommandRejected](data)
+	}
+	return nil, contracts.EventMeta{}, fmt.Errorf("unknown event type")
 }
 
 func decodeTyped[T any](data []byte) (any, contracts.EventMeta, error) {

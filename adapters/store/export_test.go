@@ -1,0 +1,8 @@
+package store
+
+// For the external tests of the decoders.
+var (
+	DecodeEventFast = decodeEventFast
+	DecodeEventJSON = decodeEventJSON
+	EnvelopeOf      = envelopeOf
+)
