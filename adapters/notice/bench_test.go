@@ -25,12 +25,12 @@ func benchRender(b *testing.B, n Notice) {
 
 // BenchmarkRender renders the sample notice (the manual's insurer, a
 // rejected duplicate with four history rows): the fast path.
-func BenchmarkRender(b *testing.B) { benchRender(b, sampleNotice()) }
+func BenchmarkRender(b *testing.B) { benchRender(b, Example()) }
 
 // BenchmarkRenderFallback renders a notice with a Cyrillic name, which takes
 // the UTF-8 fallback path.
 func BenchmarkRenderFallback(b *testing.B) {
-	n := sampleNotice()
+	n := Example()
 	n.App.Person.Name = "ЛЕЙЛА"
 	benchRender(b, n)
 }
@@ -39,7 +39,7 @@ func BenchmarkRenderFallback(b *testing.B) {
 // goroutines.
 func BenchmarkRenderParallel(b *testing.B) {
 	r := testRenderer(b)
-	n := sampleNotice()
+	n := Example()
 	b.ReportAllocs()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {

@@ -66,7 +66,7 @@ func pageCount(pdf []byte) int { return len(pageObject.FindAll(pdf, -1)) }
 const maxSize = 60 << 10
 
 func TestManualExampleTextIsExtractable(t *testing.T) {
-	n := sampleNotice()
+	n := Example()
 	require.True(t, testRenderer(t).fits(n), "the sample should take the fast path")
 	pdf := render(t, n)
 	assert.Less(t, len(pdf), maxSize)
@@ -115,7 +115,7 @@ func TestManualExampleTextIsExtractable(t *testing.T) {
 }
 
 func TestFallbackForOtherScripts(t *testing.T) {
-	n := sampleNotice()
+	n := Example()
 	n.App.Person.Surname = "ШҮКҮРОВА"
 	n.App.Person.Name = "Łucja Ŧ"
 	n.App.RejectionReason = "Sənəd 📄 oxunmur\tyenidən\x00 göndərin"
@@ -135,7 +135,7 @@ func TestFallbackForOtherScripts(t *testing.T) {
 }
 
 func TestLatin1NamesTakeTheFastPath(t *testing.T) {
-	n := sampleNotice()
+	n := Example()
 	n.App.Person.Surname = "MÜLLER-GARCÍA"
 	n.App.Person.Name = "JOSÉ FRANÇOIS"
 	r := testRenderer(t)
@@ -146,7 +146,7 @@ func TestLatin1NamesTakeTheFastPath(t *testing.T) {
 }
 
 func TestStatuses(t *testing.T) {
-	base := sampleNotice()
+	base := Example()
 	cases := []struct {
 		status string
 		want   []string
@@ -180,7 +180,7 @@ func TestStatuses(t *testing.T) {
 }
 
 func TestOnePageWithLongHistoryAndLongTexts(t *testing.T) {
-	n := sampleNotice()
+	n := Example()
 	start := at("2026-01-01T09:00:00+04:00")
 	n.App.History = nil
 	for i := 0; i < 200; i++ {
@@ -212,7 +212,7 @@ func TestOnePageWithLongHistoryAndLongTexts(t *testing.T) {
 }
 
 func TestHugeInputsStayFast(t *testing.T) {
-	n := sampleNotice()
+	n := Example()
 	huge := strings.Repeat("Ə", 1<<20)
 	n.Insurer.FullName = huge
 	n.App.Person.Surname = strings.Repeat("söz ", 1<<18)
@@ -230,7 +230,7 @@ func TestDeterministic(t *testing.T) {
 	other, err := NewRenderer()
 	require.NoError(t, err)
 	for _, fallback := range []bool{false, true} {
-		n := sampleNotice()
+		n := Example()
 		if fallback {
 			n.App.Person.Name = "ЛЕЙЛА"
 		}
@@ -246,15 +246,15 @@ func TestDeterministic(t *testing.T) {
 		assert.NotEqual(t, a, render(t, n))
 	}
 	// A notice without IssuedAt is deterministic too.
-	n := sampleNotice()
+	n := Example()
 	n.IssuedAt = time.Time{}
 	assert.Equal(t, render(t, n), render(t, n))
 }
 
 func TestConcurrentRendering(t *testing.T) {
 	r := testRenderer(t)
-	fast := sampleNotice()
-	slow := sampleNotice()
+	fast := Example()
+	slow := Example()
 	slow.App.Person.Name = "ЛЕЙЛА"
 	wantFast, err := r.Render(fast)
 	require.NoError(t, err)

@@ -37,82 +37,133 @@ func init() { scenarios["adapter"] = runAdapter }
 
 const benchKeyID = "bench"
 
+// adapterOptions configure the end-to-end measurement.
+type adapterOptions struct {
+	Insurers, Employees, Commands, Partitions, Runs int
+	Loads                                           []float64
+	Phase                                           time.Duration
+	Bin, Brokers, ExtraFlags                        string
+	Seed                                            uint64
+	CPUProfile                                      string
+	ProfileFor                                      time.Duration
+}
+
+// adapterRun is what one run measured.
+type adapterRun struct {
+	throughput phaseResult
+	latency    []phaseResult
+	cpu        [2]float64 // cores of the adapter and of kfake in the throughput phase
+	outcomes   map[string]int
+}
+
 func runAdapter(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("adapter", flag.ContinueOnError)
-	insurers := fs.Int("insurers", 10000, "insurers on the reference topics (each director logs in)")
-	employees := fs.Int("employees", 100000, "insured persons with identity documents, spread over the insurers")
-	commands := fs.Int("commands", 20000, "commands of the throughput phase")
+	var o adapterOptions
+	fs.IntVar(&o.Insurers, "insurers", 10000, "insurers on the reference topics (each director logs in)")
+	fs.IntVar(&o.Employees, "employees", 100000, "insured persons with identity documents, spread over the insurers")
+	fs.IntVar(&o.Commands, "commands", 40000, "commands of the throughput phase")
 	loads := fs.String("loads", "0.2,0.6", "latency phases: fractions of the measured throughput, comma-separated")
-	phase := fs.Duration("duration", 10*time.Second, "length of each latency phase")
+	fs.DurationVar(&o.Phase, "duration", 10*time.Second, "length of each latency phase")
 	ceiling := fs.Float64("ceiling", 0, "the pipe scenario's msg/s; the table then shows the adapter's share of it")
-	bin := fs.String("adapter", "", "dsmf-adapter binary to run; empty builds ./cmd/dsmf-adapter")
-	brokers := fs.String("brokers", "", "use these brokers (comma-separated) instead of starting kfake in a child process")
-	partitions := fs.Int("partitions", contracts.DefaultPartitions, "partitions of the keyed topics when created")
-	seed := fs.Uint64("seed", 1, "seed of the reference data and of the command mix")
-	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the adapter during the throughput phase to this file, and what it allocated to the file .allocs beside it (go tool pprof)")
-	profileFor := fs.Duration("profile-seconds", 5*time.Second, "length of the -cpuprofile profile")
-	extra := fs.String("adapter-flags", "", "more flags for dsmf-adapter, space-separated (e.g. -max-in-flight=64)")
+	fs.IntVar(&o.Runs, "runs", 1, "runs, each with a fresh broker and adapter; the table shows each and the median")
+	fs.StringVar(&o.Bin, "adapter", "", "dsmf-adapter binary to run; empty builds ./cmd/dsmf-adapter")
+	fs.StringVar(&o.Brokers, "brokers", "", "use these brokers (comma-separated) instead of starting kfake in a child process")
+	fs.IntVar(&o.Partitions, "partitions", contracts.DefaultPartitions, "partitions of the keyed topics when created")
+	fs.Uint64Var(&o.Seed, "seed", 1, "seed of the reference data and of the command mix")
+	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the adapter during the throughput phase to this file, and what it allocated to the file .allocs beside it (go tool pprof)")
+	fs.DurationVar(&o.ProfileFor, "profile-seconds", 5*time.Second, "length of the -cpuprofile profile")
+	fs.StringVar(&o.ExtraFlags, "adapter-flags", "", "more flags for dsmf-adapter, space-separated (e.g. -max-in-flight=64)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	var err error
+	if o.Loads, err = parseLoads(*loads); err != nil {
+		return err
+	}
+	runs, err := measureAdapter(ctx, o)
+	if err != nil {
+		return err
+	}
+	return printAdapter(runs, *ceiling)
+}
+
+func parseLoads(list string) ([]float64, error) {
 	var fractions []float64
-	for _, s := range strings.Split(*loads, ",") {
+	for _, s := range strings.Split(list, ",") {
 		if s = strings.TrimSpace(s); s == "" {
 			continue
 		}
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil || f <= 0 {
-			return fmt.Errorf("-loads: %q is not a positive fraction", s)
+			return nil, fmt.Errorf("-loads: %q is not a positive fraction", s)
 		}
 		fractions = append(fractions, f)
 	}
+	return fractions, nil
+}
 
+// measureAdapter builds the adapter when no binary is given, then measures
+// o.Runs times.
+func measureAdapter(ctx context.Context, o adapterOptions) ([]adapterRun, error) {
 	tmp, err := os.MkdirTemp("", "dsmf-bench-adapter-")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer os.RemoveAll(tmp)
-	if *bin == "" {
-		*bin = filepath.Join(tmp, "dsmf-adapter")
+	if o.Bin == "" {
+		o.Bin = filepath.Join(tmp, "dsmf-adapter")
 		logf("building dsmf-adapter")
-		build := exec.CommandContext(ctx, "go", "build", "-o", *bin, "github.com/dsmf/ssc-adapter/cmd/dsmf-adapter")
+		build := exec.CommandContext(ctx, "go", "build", "-o", o.Bin, "github.com/dsmf/ssc-adapter/cmd/dsmf-adapter")
 		build.Stdout, build.Stderr = os.Stderr, os.Stderr
 		if err := build.Run(); err != nil {
-			return fmt.Errorf("build dsmf-adapter: %w", err)
+			return nil, fmt.Errorf("build dsmf-adapter: %w", err)
 		}
 	}
+	var runs []adapterRun
+	for i := 0; i < o.Runs; i++ {
+		logf("adapter run %d of %d", i+1, o.Runs)
+		r, err := adapterOnce(ctx, o)
+		if err != nil {
+			return nil, fmt.Errorf("run %d: %w", i+1, err)
+		}
+		runs = append(runs, r)
+	}
+	return runs, nil
+}
 
-	b, err := startBroker(ctx, *brokers)
+// adapterOnce is one run: a fresh broker, reference data, a fresh adapter.
+func adapterOnce(ctx context.Context, o adapterOptions) (adapterRun, error) {
+	b, err := startBroker(ctx, o.Brokers)
 	if err != nil {
-		return err
+		return adapterRun{}, err
 	}
 	defer b.Close()
-	if err := ensureTopics(b.Addrs, int32(*partitions)); err != nil {
-		return err
+	if err := ensureTopics(b.Addrs, int32(o.Partitions)); err != nil {
+		return adapterRun{}, err
 	}
-	g := workload.New(workload.Config{Insurers: *insurers, Persons: *employees, Documents: *employees, Seed: *seed})
+	g := workload.New(workload.Config{Insurers: o.Insurers, Persons: o.Employees, Documents: o.Employees, Seed: o.Seed})
 	f, err := fill(ctx, b.Addrs, g)
 	if err != nil {
-		return fmt.Errorf("reference data: %w", err)
+		return adapterRun{}, fmt.Errorf("reference data: %w", err)
 	}
 	logf("published %d reference records in %.1f s", f.References, f.Seconds)
 
 	pub, key, err := ed25519.GenerateKey(nil)
 	if err != nil {
-		return err
+		return adapterRun{}, err
 	}
 	httpAddr, err := freePort()
 	if err != nil {
-		return err
+		return adapterRun{}, err
 	}
-	cmd := exec.Command(*bin, append([]string{"-brokers", strings.Join(b.Addrs, ","), "-demo-data=false",
+	cmd := exec.Command(o.Bin, append([]string{"-brokers", strings.Join(b.Addrs, ","), "-demo-data=false",
 		"-portal-keys", benchKeyID + "=" + base64.StdEncoding.EncodeToString(pub),
-		"-http-addr", httpAddr, "-log-level", "warn", "-partitions", strconv.Itoa(*partitions), "-pprof"},
-		strings.Fields(*extra)...)...)
+		"-http-addr", httpAddr, "-log-level", "warn", "-partitions", strconv.Itoa(o.Partitions), "-pprof"},
+		strings.Fields(o.ExtraFlags)...)...)
 	cmd.Stderr = os.Stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("start dsmf-adapter: %w", err)
+		return adapterRun{}, fmt.Errorf("start dsmf-adapter: %w", err)
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
@@ -127,25 +178,25 @@ func runAdapter(ctx context.Context, args []string) error {
 	}()
 	started := time.Now()
 	if err := waitReady(ctx, httpAddr, exited, 3*time.Minute); err != nil {
-		return err
+		return adapterRun{}, err
 	}
 	logf("adapter ready in %.1f s (pid %d, broker pid %d)", time.Since(started).Seconds(), cmd.Process.Pid, b.Pid())
 
 	d, err := newDriver(b.Addrs)
 	if err != nil {
-		return err
+		return adapterRun{}, err
 	}
 	defer d.Close()
-	m := newMix(g, key, *seed, time.Now())
+	m := newMix(g, key, o.Seed, time.Now())
 
 	// Every director logs in.
 	loginStart := time.Now()
 	var wg sync.WaitGroup
 	var sessMu sync.Mutex
-	for i := 0; i < *insurers; i++ {
+	for i := 0; i < o.Insurers; i++ {
 		c, err := m.login(i)
 		if err != nil {
-			return err
+			return adapterRun{}, err
 		}
 		wg.Add(1)
 		d.send(c, func(r reply) {
@@ -159,7 +210,7 @@ func runAdapter(ctx context.Context, args []string) error {
 		})
 	}
 	if !waitGroup(ctx, &wg, 3*time.Minute) {
-		return fmt.Errorf("logins: not every director's login answered in 3 minutes")
+		return adapterRun{}, fmt.Errorf("logins: not every director's login answered in 3 minutes")
 	}
 	logged := 0
 	for _, s := range m.sessions {
@@ -167,14 +218,14 @@ func runAdapter(ctx context.Context, args []string) error {
 			logged++
 		}
 	}
-	logf("%d of %d directors logged in in %.1f s", logged, *insurers, time.Since(loginStart).Seconds())
+	logf("%d of %d directors logged in in %.1f s", logged, o.Insurers, time.Since(loginStart).Seconds())
 	if logged == 0 {
-		return fmt.Errorf("no director could log in")
+		return adapterRun{}, fmt.Errorf("no director could log in")
 	}
 	// Drafts for the submits of the throughput phase to sign.
 	m.onlyDrafts = true
-	if _, err := m.run(ctx, d, *commands*15/100, 0, 0); err != nil {
-		return fmt.Errorf("drafts: %w", err)
+	if _, err := m.run(ctx, d, o.Commands*15/100, 0, 0); err != nil {
+		return adapterRun{}, fmt.Errorf("drafts: %w", err)
 	}
 	m.onlyDrafts = false
 	logf("%d drafts saved to submit", len(m.drafts))
@@ -182,69 +233,116 @@ func runAdapter(ctx context.Context, args []string) error {
 
 	// (a) Throughput.
 	var profiled sync.WaitGroup
-	if *cpuProfile != "" {
+	if o.CPUProfile != "" {
 		profiled.Add(2)
-		for kind, path := range map[string]string{"profile": *cpuProfile, "allocs": *cpuProfile + ".allocs"} {
+		for kind, path := range map[string]string{"profile": o.CPUProfile, "allocs": o.CPUProfile + ".allocs"} {
 			go func() {
 				defer profiled.Done()
-				if err := fetchProfile(httpAddr, kind, *profileFor, path); err != nil {
+				if err := fetchProfile(httpAddr, kind, o.ProfileFor, path); err != nil {
 					logf("%s profile: %v", kind, err)
 				}
 			}()
 		}
 	}
+	var run adapterRun
 	cpu0 := cpuTicks(cmd.Process.Pid, b.Pid())
-	tp, err := m.run(ctx, d, *commands, 0, 0)
-	if err != nil {
-		return fmt.Errorf("throughput: %w", err)
+	if run.throughput, err = m.run(ctx, d, o.Commands, 0, 0); err != nil {
+		return adapterRun{}, fmt.Errorf("throughput: %w", err)
 	}
 	cpu1 := cpuTicks(cmd.Process.Pid, b.Pid())
-	outcomes := d.resetStats()
+	for i := range run.cpu {
+		run.cpu[i] = float64(cpu1[i]-cpu0[i]) / 100 / run.throughput.seconds
+	}
+	run.outcomes = d.resetStats()
 	profiled.Wait()
 
 	// (b) Latency at fractions of it.
-	var lat []phaseResult
-	for _, fr := range fractions {
-		rate := tp.rate() * fr
-		logf("latency at %.0f%% of throughput: %.0f commands/s for %s", fr*100, rate, *phase)
-		r, err := m.run(ctx, d, int(rate*phase.Seconds()), rate, fr)
+	for _, fr := range o.Loads {
+		rate := run.throughput.rate() * fr
+		logf("latency at %.0f%% of throughput: %.0f commands/s for %s", fr*100, rate, o.Phase)
+		r, err := m.run(ctx, d, int(rate*o.Phase.Seconds()), rate, fr)
 		if err != nil {
-			return fmt.Errorf("latency at %.0f%%: %w", fr*100, err)
+			return adapterRun{}, fmt.Errorf("latency at %.0f%%: %w", fr*100, err)
 		}
-		lat = append(lat, r)
+		run.latency = append(run.latency, r)
 	}
+	return run, nil
+}
 
+// printAdapter prints every run's phases, then the medians.
+func printAdapter(runs []adapterRun, ceiling float64) error {
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "phase\tcommands\tanswered\tseconds\tcommands/s\tof ceiling\tp50 ms\tp99 ms\tp99.9 ms\tmax ms\t\n")
-	row := func(name string, r phaseResult) {
-		share := "-"
-		if *ceiling > 0 {
-			share = fmt.Sprintf("%.1f%%", 100*r.rate()/(*ceiling))
+	fmt.Fprintf(tw, "run\tphase\tcommands\tanswered\tseconds\tcommands/s\tof ceiling\tp50 ms\tp99 ms\tp99.9 ms\tmax ms\t\n")
+	share := func(rate float64) string {
+		if ceiling > 0 {
+			return fmt.Sprintf("%.1f%%", 100*rate/ceiling)
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.2f\t%.0f\t%s\t%.1f\t%.1f\t%.1f\t%.1f\t\n", name, r.sent, r.answered, r.seconds, r.rate(), share,
-			r.pct(0.5), r.pct(0.99), r.pct(0.999), r.pct(1))
+		return "-"
 	}
-	row("throughput", tp)
-	for _, r := range lat {
-		row(fmt.Sprintf("paced %.0f%%", r.load*100), r)
+	row := func(run, name string, r phaseResult) {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.2f\t%.0f\t%s\t%.1f\t%.1f\t%.1f\t%.1f\t\n", run, name, r.sent, r.answered, r.seconds, r.rate(),
+			share(r.rate()), r.pct(0.5), r.pct(0.99), r.pct(0.999), r.pct(1))
+	}
+	for i, run := range runs {
+		row(strconv.Itoa(i+1), "throughput", run.throughput)
+		for _, r := range run.latency {
+			row(strconv.Itoa(i+1), fmt.Sprintf("paced %.0f%%", r.load*100), r)
+		}
+	}
+	if len(runs) > 1 {
+		med := medianAdapter(runs)
+		fmt.Fprintf(tw, "median\tthroughput\t\t\t\t%.0f\t%s\t\t\t\t\t\n", med.rate, share(med.rate))
+		for _, l := range med.latency {
+			fmt.Fprintf(tw, "median\tpaced %.0f%%\t\t\t\t%.0f\t%s\t%.1f\t%.1f\t%.1f\t%.1f\t\n", l.load*100, l.rate, share(l.rate), l.p50, l.p99, l.p999, l.max)
+		}
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	fmt.Println()
+	last := runs[len(runs)-1]
 	tw = tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "throughput phase\t\n")
-	fmt.Fprintf(tw, "  CPU of the adapter / of kfake\t%.2f / %.2f cores\n",
-		float64(cpu1[0]-cpu0[0])/100/tp.seconds, float64(cpu1[1]-cpu0[1])/100/tp.seconds)
+	fmt.Fprintf(tw, "throughput phase (last run)\t\n")
+	fmt.Fprintf(tw, "  CPU of the adapter / of kfake\t%.2f / %.2f cores\n", last.cpu[0], last.cpu[1])
 	var kinds []string
-	for k := range outcomes {
+	for k := range last.outcomes {
 		kinds = append(kinds, k)
 	}
 	sort.Strings(kinds)
 	for _, k := range kinds {
-		fmt.Fprintf(tw, "  %s\t%d\n", k, outcomes[k])
+		fmt.Fprintf(tw, "  %s\t%d\n", k, last.outcomes[k])
 	}
 	return tw.Flush()
+}
+
+// adapterMedians are the medians over runs of each figure.
+type adapterMedians struct {
+	rate    float64
+	cpu     float64
+	latency []latencyMedian
+}
+
+type latencyMedian struct {
+	load, rate, p50, p99, p999, max float64
+}
+
+func medianAdapter(runs []adapterRun) adapterMedians {
+	of := func(f func(adapterRun) float64) float64 {
+		xs := make([]float64, len(runs))
+		for i, r := range runs {
+			xs[i] = f(r)
+		}
+		return medianOf(xs)
+	}
+	med := adapterMedians{rate: of(func(r adapterRun) float64 { return r.throughput.rate() }),
+		cpu: of(func(r adapterRun) float64 { return r.cpu[0] })}
+	for i := range runs[0].latency {
+		at := func(q float64) float64 { return of(func(r adapterRun) float64 { return r.latency[i].pct(q) }) }
+		med.latency = append(med.latency, latencyMedian{load: runs[0].latency[i].load,
+			rate: of(func(r adapterRun) float64 { return r.latency[i].rate() }),
+			p50:  at(0.5), p99: at(0.99), p999: at(0.999), max: at(1)})
+	}
+	return med
 }
 
 func logf(format string, args ...any) { fmt.Fprintf(os.Stderr, format+"\n", args...) }

@@ -4,6 +4,7 @@
 //	dsmf-bench rebuild [flags]   cold start: state rebuilt from the topics (rebuild.go)
 //	dsmf-bench pipe [flags]      the ceiling: consume→produce through the broker (pipe.go)
 //	dsmf-bench adapter [flags]   the dsmf-adapter binary end to end: throughput, latency (adapter.go)
+//	dsmf-bench report [flags]    all of issue 9 in one table: the above, notices, memory (report.go)
 //	dsmf-bench kfake [-addr]     run only the broker, print its address (broker.go)
 //
 // By default a scenario starts kfake in a child process, so what it measures

@@ -30,50 +30,76 @@ const (
 	pipeGroupPrefix = "bench.pipe."
 )
 
+// pipeOptions configure the ceiling's measurement.
+type pipeOptions struct {
+	Messages, Runs, Partitions, Size int
+	Brokers                          string
+}
+
 func runPipe(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("pipe", flag.ContinueOnError)
-	messages := fs.Int("messages", 200_000, "messages pre-filled into the input topic and forwarded in each run")
-	runs := fs.Int("runs", 3, "runs; the table shows each and the median")
-	partitions := fs.Int("partitions", 6, "partitions of the input and output topics")
-	size := fs.Int("size", 500, "bytes of each message's value")
-	brokers := fs.String("brokers", "", "use these brokers (comma-separated) instead of starting kfake in a child process")
+	var o pipeOptions
+	fs.IntVar(&o.Messages, "messages", 200_000, "messages pre-filled into the input topic and forwarded in each run")
+	fs.IntVar(&o.Runs, "runs", 3, "runs; the table shows each and the median")
+	fs.IntVar(&o.Partitions, "partitions", 6, "partitions of the input and output topics")
+	fs.IntVar(&o.Size, "size", 500, "bytes of each message's value")
+	fs.StringVar(&o.Brokers, "brokers", "", "use these brokers (comma-separated) instead of starting kfake in a child process")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	b, err := startBroker(ctx, *brokers)
+	runs, err := measurePipe(ctx, o)
 	if err != nil {
 		return err
+	}
+	var rates []float64
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "run\tmessages\tseconds\tmsg/s\t\n")
+	for i, r := range runs {
+		rates = append(rates, r.rate())
+		fmt.Fprintf(tw, "%d\t%d\t%.2f\t%.0f\t\n", i+1, r.messages, r.took.Seconds(), r.rate())
+	}
+	fmt.Fprintf(tw, "median\t\t\t%.0f\t\n", medianOf(rates))
+	return tw.Flush()
+}
+
+// pipeRun is one run of the pipe.
+type pipeRun struct {
+	messages int64
+	took     time.Duration
+}
+
+func (r pipeRun) rate() float64 { return float64(r.messages) / r.took.Seconds() }
+
+// measurePipe fills the input topic once and forwards it o.Runs times.
+func measurePipe(ctx context.Context, o pipeOptions) ([]pipeRun, error) {
+	b, err := startBroker(ctx, o.Brokers)
+	if err != nil {
+		return nil, err
 	}
 	defer b.Close()
 	tag := fmt.Sprintf("%d", time.Now().UnixNano()) // fresh topics on a shared cluster
 	in := pipeIn + "." + tag
-	if err := createTopics(b.Addrs, int32(*partitions), in); err != nil {
-		return err
+	if err := createTopics(b.Addrs, int32(o.Partitions), in); err != nil {
+		return nil, err
 	}
-	took, err := pipeFill(ctx, b.Addrs, in, int32(*partitions), *messages, *size)
+	took, err := pipeFill(ctx, b.Addrs, in, int32(o.Partitions), o.Messages, o.Size)
 	if err != nil {
-		return fmt.Errorf("fill: %w", err)
+		return nil, fmt.Errorf("fill: %w", err)
 	}
-	fmt.Fprintf(os.Stderr, "filled %d messages of %d bytes into %s (%d partitions) in %.1f s\n", *messages, *size, in, *partitions, took.Seconds())
-
-	var rates []float64
-	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "run\tmessages\tseconds\tmsg/s\t\n")
-	for i := 0; i < *runs; i++ {
+	logf("filled %d messages of %d bytes into %s (%d partitions) in %.1f s", o.Messages, o.Size, in, o.Partitions, took.Seconds())
+	var runs []pipeRun
+	for i := 0; i < o.Runs; i++ {
 		out := fmt.Sprintf("%s%s.%d", pipeOutPrefix, tag, i)
-		if err := createTopics(b.Addrs, int32(*partitions), out); err != nil {
-			return err
+		if err := createTopics(b.Addrs, int32(o.Partitions), out); err != nil {
+			return nil, err
 		}
-		n, d, err := pipeOnce(ctx, b.Addrs, in, out, fmt.Sprintf("%s%s.%d", pipeGroupPrefix, tag, i), int64(*messages))
+		n, d, err := pipeOnce(ctx, b.Addrs, in, out, fmt.Sprintf("%s%s.%d", pipeGroupPrefix, tag, i), int64(o.Messages))
 		if err != nil {
-			return fmt.Errorf("run %d: %w", i+1, err)
+			return nil, fmt.Errorf("run %d: %w", i+1, err)
 		}
-		r := float64(n) / d.Seconds()
-		rates = append(rates, r)
-		fmt.Fprintf(tw, "%d\t%d\t%.2f\t%.0f\t\n", i+1, n, d.Seconds(), r)
+		runs = append(runs, pipeRun{messages: n, took: d})
 	}
-	fmt.Fprintf(tw, "median\t\t\t%.0f\t\n", medianOf(rates))
-	return tw.Flush()
+	return runs, nil
 }
 
 func medianOf(xs []float64) float64 {

@@ -19,6 +19,7 @@ func manualInsurer() contracts.InsurerProfile {
 	}
 }
 
+// at parses a fixed RFC 3339 time.
 func at(s string) time.Time {
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
@@ -27,9 +28,10 @@ func at(s string) time.Time {
 	return t
 }
 
-// sampleNotice is a rejected duplicate application of a person whose name
-// holds Azerbaijani letters.
-func sampleNotice() Notice {
+// Example is a notice of a rejected duplicate application of a person whose
+// name holds Azerbaijani letters, with the insurer of the user manual's
+// screenshots: for tests, benchmarks and the documentation.
+func Example() Notice {
 	signed := at("2026-03-02T09:15:00+04:00")
 	return Notice{
 		Insurer: manualInsurer(),
