@@ -27,7 +27,20 @@ type Record struct {
 // the log is never rewritten.
 func (s *Store) Apply(records []Record) {
 	t := &tx{txn: s.db.Txn(true), sh: &s.sh, buf: s.buf} // memdb's writer lock: Apply runs alone
-	s.gen++
+	// A batch changes in place the map nodes it made itself (its gen).
+	// When no View was taken since the current gen began, no reader holds
+	// a version with that gen's nodes, so this batch goes on with the same
+	// gen, holding Views off until it is published: a rebuild, which nobody
+	// views, copies each node about once instead of once a batch.
+	s.snap.Lock()
+	if s.gen == 0 || s.viewed.Load() {
+		s.gen++
+		s.viewed.Store(false)
+		s.snap.Unlock()
+	} else {
+		defer s.snap.Unlock() // published below, before Views go on
+		t.held = true
+	}
 	t.gen, t.maps = s.gen, *s.maps
 	decoded := decodeEvents(records)
 	var fates []fate
@@ -58,10 +71,14 @@ func (s *Store) Apply(records []Record) {
 		}
 	}
 	s.buf = t.buf
-	s.snap.Lock()
+	if !t.held {
+		s.snap.Lock()
+	}
 	t.txn.Commit()
 	s.maps = &t.maps
-	s.snap.Unlock()
+	if !t.held {
+		s.snap.Unlock()
+	}
 	s.mu.Lock()
 	s.stats.Applied += st.Applied
 	s.stats.Duplicates += st.Duplicates
@@ -80,6 +97,7 @@ type tx struct {
 	txn  *memdb.Txn
 	maps maps
 	gen  uint64
+	held bool // holds snap for the whole batch
 	sh   *sharer
 	buf  []byte
 }

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"fmt"
+	"runtime"
 	"sort"
 	"testing"
 	"time"
@@ -100,5 +102,49 @@ func TestUnreadablePayloadIsAConflict(t *testing.T) {
 	}
 	if r := <-w; !r.Conflict {
 		t.Fatalf("result = %+v", r)
+	}
+}
+
+// A batch that goes on changing the nodes of the batch before it (no View
+// was taken in between) must never change what a View holds: Views taken
+// while batches are applied read the same before and after (and the race
+// detector sees no write to what they read).
+func TestViewsStayWhileBatchesGoOn(t *testing.T) {
+	s, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := func(i, version int) Record {
+		return refRecord(t, contracts.IdentityDocument{FIN: fmt.Sprintf("F%06d", i), DocumentNumber: fmt.Sprint("v", version)})
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for version := range 200 {
+			var batch []Record
+			for i := range 50 {
+				batch = append(batch, doc(version*7+i, version))
+			}
+			s.Apply(batch)
+		}
+	}()
+	for running := true; running; {
+		select {
+		case <-done:
+			running = false
+		default:
+		}
+		v := s.View()
+		var first []string
+		for i := range 1500 {
+			d, _ := v.Document(fmt.Sprintf("F%06d", i))
+			first = append(first, d.DocumentNumber)
+		}
+		runtime.Gosched()
+		for i := range 1500 {
+			if d, _ := v.Document(fmt.Sprintf("F%06d", i)); d.DocumentNumber != first[i] {
+				t.Fatalf("a View changed: F%06d %q, then %q", i, first[i], d.DocumentNumber)
+			}
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-memdb"
@@ -21,6 +22,8 @@ type Store struct {
 	snap sync.RWMutex
 	maps *maps  // guarded by snap; Apply replaces it, never changes it
 	gen  uint64 // Apply's batch number, under memdb's writer lock
+	// viewed is set by a View: the nodes of gen may have readers.
+	viewed atomic.Bool
 
 	mu      sync.Mutex
 	waiters map[string][]chan Result // by command id
@@ -71,6 +74,9 @@ type View struct {
 func (s *Store) View() View {
 	s.snap.RLock()
 	defer s.snap.RUnlock()
+	if !s.viewed.Load() { // most Views only read the flag
+		s.viewed.Store(true)
+	}
 	return View{txn: s.db.Txn(false), maps: s.maps, store: s}
 }
 
