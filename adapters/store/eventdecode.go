@@ -13,14 +13,15 @@ import (
 // given twice — are read without reflection; anything else is left to
 // encoding/json, so what an event decodes to does not change.
 //
-// The strings of an event read this way are substrings of one copy of the
-// record's value, one allocation per event instead of one per string. What
-// the fold keeps of them it copies into rows, except for session.opened
-// and grant.created, whose strings are kept as they are (the assertion id,
-// the grant): those are read into strings of their own.
+// The strings of an event read this way alias the record's bytes (no
+// copy at all): the fold keeps nothing of an event but rows, which copy
+// what they hold, and values of its own (the outcome a waiter gets is read
+// from its row). session.opened and grant.created are kept as they are (the
+// assertion id, the grant): their strings are read into strings of their
+// own.
 
-// jreader reads plain JSON from b; its strings are substrings of s (a
-// copy of b) or, if s is empty, strings of their own.
+// jreader reads plain JSON from b; its strings alias b (when s, the string
+// of b's bytes, is set) or are strings of their own.
 type jreader struct {
 	b  []byte
 	s  string
@@ -31,7 +32,7 @@ type jreader struct {
 func newReader(data []byte, share bool) *jreader {
 	r := &jreader{b: data, ok: true}
 	if share {
-		r.s = string(data)
+		r.s = alias(data)
 	}
 	return r
 }

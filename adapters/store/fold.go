@@ -42,8 +42,17 @@ func (s *Store) Apply(records []Record) {
 		t.held = true
 	}
 	t.gen, t.maps = s.gen, *s.maps
-	decoded := decodeEvents(records)
-	var fates []fate
+	// The batch's scratch slices are reused: a rebuild makes less garbage.
+	scratch := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(scratch)
+	scratch.decoded = decodeEvents(records, scratch.decoded)
+	decoded := scratch.decoded
+	defer clear(decoded) // no payload kept alive by the pool
+	fates := scratch.fates[:0]
+	defer func() {
+		clear(fates)
+		scratch.fates = fates[:0]
+	}()
 	var st Stats
 	for i, r := range records {
 		switch r.Topic {
@@ -90,6 +99,14 @@ func (s *Store) Apply(records []Record) {
 		s.notify(f.commandID, f.Result)
 	}
 }
+
+// scratch are the slices of one Apply.
+type scratch struct {
+	decoded []decoded
+	fates   []fate
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 
 // tx is one Apply's writes: a memdb write transaction and new versions of
 // the maps, published together.
@@ -232,8 +249,8 @@ type decoded struct {
 // decodeEvents decodes the events of a batch, in parallel when the batch is
 // big (a rebuild): decoding reads nothing of state, so only the fold itself
 // has to run in order. The result has an entry for every record.
-func decodeEvents(records []Record) []decoded {
-	out := make([]decoded, len(records))
+func decodeEvents(records []Record, out []decoded) []decoded {
+	out = append(out[:0], make([]decoded, len(records))...)
 	one := func(from, to int) {
 		for i := from; i < to; i++ {
 			if r := records[i]; r.Topic == contracts.TopicEvents {
@@ -311,9 +328,10 @@ func (s *Store) applyEvent(t *tx, d decoded) (fate, error) {
 	}
 	stream.Seq++
 	t.maps.streams = t.maps.streams.Set(t.gen, stream.VOEN, stream)
-	t.maps.outcomes = t.setRow(t.maps.outcomes, t.outcomeRow(&out))
+	row := t.outcomeRow(&out)
+	t.maps.outcomes = t.setRow(t.maps.outcomes, row)
 	t.rememberOutcome(&out)
-	f.Outcome = out
+	f.Outcome = readOutcome(row, t.maps.strs) // out may alias the record
 	return f, nil
 }
 

@@ -288,3 +288,58 @@ func short(s string) string {
 	}
 	return s
 }
+
+// The fold may read records without copying them, but keeps nothing of
+// them: records overwritten after Apply leave the state and the outcomes
+// waiters got as they were.
+func TestStateKeepsNothingOfTheRecords(t *testing.T) {
+	refs, events, _ := generated(t, workload.Config{Insurers: 12, Persons: 80, Documents: 90, Events: 1500, Seed: 5})
+	log := noisy(t, refs, events, 5)
+	k := keysOf(log)
+	want := foldInBatches(t, log, func() int { return 100 })
+
+	got := newStore(t)
+	var waits []<-chan store.Result
+	for from := 0; from < len(log); from += 100 {
+		batch := make([]store.Record, 0, 100)
+		for _, r := range log[from:min(from+100, len(log))] {
+			c := r
+			c.Key, c.Value = append([]byte(nil), r.Key...), append([]byte(nil), r.Value...)
+			c.Headers = nil
+			for _, h := range r.Headers {
+				c.Headers = append(c.Headers, contracts.Header{Key: h.Key, Value: append([]byte(nil), h.Value...)})
+			}
+			batch = append(batch, c)
+		}
+		waits = waits[:0]
+		for _, c := range k.sorted("command") {
+			waits = append(waits, got.Await(c))
+		}
+		got.Apply(batch)
+		for _, c := range batch {
+			for i := range c.Value {
+				c.Value[i] = 'X'
+			}
+			for i := range c.Key {
+				c.Key[i] = 'X'
+			}
+			for _, h := range c.Headers {
+				for i := range h.Value {
+					h.Value[i] = 'X'
+				}
+			}
+		}
+		v := got.View()
+		for i, c := range k.sorted("command") {
+			select {
+			case r := <-waits[i]:
+				if o, _ := v.Outcome(c); !r.Conflict && r.Outcome != o {
+					t.Fatalf("a waiter of %s got %+v, the state has %+v", c, r.Outcome, o)
+				}
+			default:
+			}
+			got.Forget(c, waits[i])
+		}
+	}
+	sameState(t, "records overwritten after Apply", want, got, k)
+}

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"strings"
+
 	"github.com/dsmf/ssc-adapter/contracts"
 )
 
@@ -19,12 +21,13 @@ func (t *tx) done(w rowWriter) string {
 }
 
 // share returns the table's copy of s, so that equal strings kept in
-// structs share their bytes.
+// structs share their bytes; a copy of its own when the table is full (s
+// may alias a record).
 func (t *tx) share(s string) string {
 	if id, ok := t.sh.id(&t.maps.strs, s); ok {
 		return t.maps.strs.at(id)
 	}
-	return s
+	return strings.Clone(s)
 }
 
 func (t *tx) insurerRow(v *contracts.Insurer) string {
