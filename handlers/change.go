@@ -45,12 +45,16 @@ func (h *Handler) change(ctx context.Context, c command, decide decideFunc) (sto
 		}
 		env.Subject = c.insurerVOEN
 		wait := h.state.Await(c.id)
+		start := time.Now()
 		if err := h.out.Publish(ctx, FromEnvelope(contracts.TopicEvents, env)); err != nil {
 			h.state.Forget(c.id, wait)
 			return store.Outcome{}, fmt.Errorf("%w: write event: %v", ErrTransient, err)
 		}
+		written := time.Now()
+		h.observer.Waited(StageWriteEvent, written.Sub(start))
 		select {
 		case r := <-wait:
+			h.observer.Waited(StageAwaitEvent, time.Since(written))
 			if !r.Conflict {
 				return r.Outcome, nil
 			}

@@ -103,7 +103,9 @@ func (h *Handler) handleRecord(ctx context.Context, in Inbound, ob *outbox) (err
 		}
 		err = h.audit(ctx, in, typ, outcome, err)
 		if err == nil {
+			flushed := time.Now()
 			err = ob.flush(ctx)
+			h.observer.Waited(StageWriteAnswer, time.Since(flushed))
 		} else {
 			ob.drop()
 		}

@@ -142,6 +142,37 @@ func TestCommandWritesItsRecordsTogether(t *testing.T) {
 	}, log.writes)
 }
 
+// stages records the wait stages a handler reports.
+type stages struct {
+	mu   sync.Mutex
+	seen []string
+}
+
+func (s *stages) Handled(string, string, time.Duration) {}
+func (s *stages) Waited(stage string, _ time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seen = append(s.seen, stage)
+}
+
+// The stages a command waits on the broker are reported, so that an
+// operator sees where latency goes (dsmf_handler_wait_seconds).
+func TestWaitsOnTheBrokerAreReported(t *testing.T) {
+	_, log := newUnit(t, nil)
+	obs := &stages{}
+	h := handlers.New(handlers.Config{DecisionTimeout: 2 * time.Second}, log.state, log, nil, obs,
+		slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ctx := context.Background()
+	require.NoError(t, h.Handle(ctx, inbound(t, testkit.DirectorLogin(testkit.Insurer.VOEN))))
+	assert.Equal(t, []string{handlers.StageWriteEvent, handlers.StageAwaitEvent, handlers.StageWriteAnswer}, obs.seen,
+		"a state-changing command writes its event, waits for it, then writes its answer")
+	var res contracts.LoginResult
+	require.NoError(t, json.Unmarshal(log.on(contracts.TopicReplies)[0].Value, &res))
+	obs.seen = nil
+	require.NoError(t, h.Handle(ctx, inbound(t, testkit.PersonLookup(testkit.Session{ID: res.SessionID, VOEN: testkit.Insurer.VOEN}))))
+	assert.Equal(t, []string{handlers.StageWriteAnswer}, obs.seen, "a query only writes its answer")
+}
+
 // A dead letter that cannot be written is retried too: never lost.
 func TestDeadLetterFailureIsTransient(t *testing.T) {
 	h, log := newUnit(t, nil)

@@ -45,7 +45,18 @@ type NoticeRenderer interface {
 // message type and an outcome code: never personal data.
 type Observer interface {
 	Handled(messageType, outcome string, took time.Duration)
+	// Waited reports how long a command waited on the broker in one
+	// stage of its handling (StageWriteEvent, StageAwaitEvent,
+	// StageWriteAnswer): where its latency went.
+	Waited(stage string, took time.Duration)
 }
+
+// Stages of a command's handling that wait on the broker.
+const (
+	StageWriteEvent  = "write_event"  // the event's produce, until acknowledged
+	StageAwaitEvent  = "await_event"  // from then until the log reader has folded it
+	StageWriteAnswer = "write_answer" // the reply, notice, dead letter and audit record's produce
+)
 
 // FromEnvelope makes an outgoing record in binary content mode.
 func FromEnvelope(topic string, e contracts.Envelope) Outgoing {
@@ -55,3 +66,5 @@ func FromEnvelope(topic string, e contracts.Envelope) Outgoing {
 type nopObserver struct{}
 
 func (nopObserver) Handled(string, string, time.Duration) {}
+
+func (nopObserver) Waited(string, time.Duration) {}

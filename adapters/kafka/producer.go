@@ -19,9 +19,11 @@ type Producer struct {
 
 // NewProducer connects a producer of its own: a fetch waiting on a
 // connection (kfake serves one request per connection at a time) must not
-// hold up a write.
-func NewProducer(c Config) (*Producer, error) {
-	p, err := sarama.NewSyncProducer(c.Brokers, c.SaramaConfig())
+// hold up a write. Its batches are compressed with the codec given.
+func NewProducer(c Config, compression sarama.CompressionCodec) (*Producer, error) {
+	sc := c.SaramaConfig()
+	sc.Producer.Compression = compression
+	p, err := sarama.NewSyncProducer(c.Brokers, sc)
 	if err != nil {
 		return nil, fmt.Errorf("kafka producer: %w", err)
 	}

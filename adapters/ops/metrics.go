@@ -15,6 +15,7 @@ type Metrics struct {
 	Registry *prometheus.Registry
 	handled  *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+	waited   *prometheus.HistogramVec
 	lag      *prometheus.GaugeVec
 	rebuilt  prometheus.Counter
 }
@@ -32,6 +33,11 @@ func NewMetrics() *Metrics {
 			Help:    "Time from taking a command to having answered it.",
 			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
 		}, []string{"type"}),
+		waited: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "dsmf_handler_wait_seconds",
+			Help:    "Time commands waited on the broker, by stage: write_event (the event's produce), await_event (until the log reader folded it), write_answer (reply, notice and audit record's produce).",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
+		}, []string{"stage"}),
 		lag: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "dsmf_consumer_lag_records",
 			Help: "Records not yet handled: for command topics, end offset minus the group's committed offset; for the state topics, not yet folded.",
@@ -41,7 +47,7 @@ func NewMetrics() *Metrics {
 			Help: "Records of the event log and reference topics folded into state.",
 		}),
 	}
-	m.Registry.MustRegister(m.handled, m.latency, m.lag, m.rebuilt,
+	m.Registry.MustRegister(m.handled, m.latency, m.waited, m.lag, m.rebuilt,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -50,6 +56,11 @@ func NewMetrics() *Metrics {
 func (m *Metrics) Handled(messageType, outcome string, took time.Duration) {
 	m.handled.WithLabelValues(messageType, outcome).Inc()
 	m.latency.WithLabelValues(messageType).Observe(took.Seconds())
+}
+
+// Waited records a wait on the broker in one stage of handling a command.
+func (m *Metrics) Waited(stage string, took time.Duration) {
+	m.waited.WithLabelValues(stage).Observe(took.Seconds())
 }
 
 // SetLag records a topic's lag.

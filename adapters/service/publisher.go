@@ -6,17 +6,21 @@ import (
 	"github.com/IBM/sarama"
 
 	"github.com/dsmf/ssc-adapter/adapters/kafka"
+	"github.com/dsmf/ssc-adapter/contracts"
 	"github.com/dsmf/ssc-adapter/handlers"
 )
 
-// publisher adapts the Kafka producer to handlers.Publisher.
+// publisher adapts the Kafka producers to handlers.Publisher. Events have a
+// producer of their own: a command waits for its event before it answers,
+// and with one request in flight per connection (the idempotent producer's
+// rule) an event would otherwise queue behind megabytes of notices.
 type publisher struct {
-	p *kafka.Producer
+	events, rest *kafka.Producer
 }
 
 func (p publisher) Publish(_ context.Context, records ...handlers.Outgoing) error {
-	msgs := make([]*sarama.ProducerMessage, len(records))
-	for i, r := range records {
+	var events, rest []*sarama.ProducerMessage
+	for _, r := range records {
 		m := &sarama.ProducerMessage{Topic: r.Topic, Headers: make([]sarama.RecordHeader, len(r.Headers))}
 		for j, h := range r.Headers {
 			m.Headers[j] = sarama.RecordHeader{Key: []byte(h.Key), Value: h.Value}
@@ -27,7 +31,14 @@ func (p publisher) Publish(_ context.Context, records ...handlers.Outgoing) erro
 		if r.Value != nil {
 			m.Value = sarama.ByteEncoder(r.Value)
 		}
-		msgs[i] = m
+		if r.Topic == contracts.TopicEvents {
+			events = append(events, m)
+		} else {
+			rest = append(rest, m)
+		}
 	}
-	return p.p.Send(msgs...)
+	if err := p.events.Send(events...); err != nil {
+		return err
+	}
+	return p.rest.Send(rest...)
 }

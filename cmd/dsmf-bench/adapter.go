@@ -23,6 +23,7 @@ import (
 
 	"github.com/dsmf/ssc-adapter/cmd/dsmf-bench/workload"
 	"github.com/dsmf/ssc-adapter/contracts"
+	"github.com/dsmf/ssc-adapter/handlers"
 	"github.com/dsmf/ssc-adapter/testkit"
 )
 
@@ -46,13 +47,13 @@ type adapterOptions struct {
 	Seed                                            uint64
 	CPUProfile                                      string
 	ProfileFor                                      time.Duration
+	ProfilePhase                                    int // 0: throughput, i: the i-th latency phase
 }
 
 // adapterRun is what one run measured.
 type adapterRun struct {
 	throughput phaseResult
 	latency    []phaseResult
-	cpu        [2]float64 // cores of the adapter and of kfake in the throughput phase
 	outcomes   map[string]int
 }
 
@@ -72,6 +73,7 @@ func runAdapter(ctx context.Context, args []string) error {
 	fs.Uint64Var(&o.Seed, "seed", 1, "seed of the reference data and of the command mix")
 	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the adapter during the throughput phase to this file, and what it allocated to the file .allocs beside it (go tool pprof)")
 	fs.DurationVar(&o.ProfileFor, "profile-seconds", 5*time.Second, "length of the -cpuprofile profile")
+	fs.IntVar(&o.ProfilePhase, "profile-phase", 0, "phase -cpuprofile profiles: 0 the throughput phase, 1 the first latency phase, ...")
 	fs.StringVar(&o.ExtraFlags, "adapter-flags", "", "more flags for dsmf-adapter, space-separated (e.g. -max-in-flight=64)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -231,9 +233,12 @@ func adapterOnce(ctx context.Context, o adapterOptions) (adapterRun, error) {
 	logf("%d drafts saved to submit", len(m.drafts))
 	d.resetStats()
 
-	// (a) Throughput.
 	var profiled sync.WaitGroup
-	if o.CPUProfile != "" {
+	defer profiled.Wait()
+	profile := func(phase int) {
+		if o.CPUProfile == "" || phase != o.ProfilePhase {
+			return
+		}
 		profiled.Add(2)
 		for kind, path := range map[string]string{"profile": o.CPUProfile, "allocs": o.CPUProfile + ".allocs"} {
 			go func() {
@@ -244,35 +249,60 @@ func adapterOnce(ctx context.Context, o adapterOptions) (adapterRun, error) {
 			}()
 		}
 	}
+
+	// (a) Throughput.
+	profile(0)
 	var run adapterRun
-	cpu0 := cpuTicks(cmd.Process.Pid, b.Pid())
+	cpu0 := cpuTicks(cmd.Process.Pid, b.Pid(), os.Getpid())
 	if run.throughput, err = m.run(ctx, d, o.Commands, 0, 0); err != nil {
 		return adapterRun{}, fmt.Errorf("throughput: %w", err)
 	}
-	cpu1 := cpuTicks(cmd.Process.Pid, b.Pid())
-	for i := range run.cpu {
-		run.cpu[i] = float64(cpu1[i]-cpu0[i]) / 100 / run.throughput.seconds
+	cpu1 := cpuTicks(cmd.Process.Pid, b.Pid(), os.Getpid())
+	for i := range run.throughput.cpu {
+		run.throughput.cpu[i] = float64(cpu1[i]-cpu0[i]) / 100 / run.throughput.seconds
 	}
 	run.outcomes = d.resetStats()
-	profiled.Wait()
 
 	// (b) Latency at fractions of it.
-	for _, fr := range o.Loads {
+	for i, fr := range o.Loads {
+		profile(i + 1)
 		rate := run.throughput.rate() * fr
 		logf("latency at %.0f%% of throughput: %.0f commands/s for %s", fr*100, rate, o.Phase)
+		before, err := scrapeHistograms(httpAddr)
+		if err != nil {
+			return adapterRun{}, fmt.Errorf("metrics: %w", err)
+		}
+		c0 := cpuTicks(cmd.Process.Pid, b.Pid(), os.Getpid())
 		r, err := m.run(ctx, d, int(rate*o.Phase.Seconds()), rate, fr)
 		if err != nil {
 			return adapterRun{}, fmt.Errorf("latency at %.0f%%: %w", fr*100, err)
+		}
+		c1 := cpuTicks(cmd.Process.Pid, b.Pid(), os.Getpid())
+		for i := range r.cpu {
+			r.cpu[i] = float64(c1[i]-c0[i]) / 100 / r.seconds
+		}
+		after, err := scrapeHistograms(httpAddr)
+		if err != nil {
+			return adapterRun{}, fmt.Errorf("metrics: %w", err)
+		}
+		total := after["total"]
+		r.inside = [3]float64{total.quantileSince(before["total"], 0.5), total.quantileSince(before["total"], 0.99),
+			total.quantileSince(before["total"], 0.999)}
+		for i, stage := range waitStages {
+			r.waits[i] = after[stage].quantileSince(before[stage], 0.99)
 		}
 		run.latency = append(run.latency, r)
 	}
 	return run, nil
 }
 
+// waitStages are the adapter's wait stages, as the table shows them.
+var waitStages = []string{handlers.StageWriteEvent, handlers.StageAwaitEvent, handlers.StageWriteAnswer}
+
 // printAdapter prints every run's phases, then the medians.
 func printAdapter(runs []adapterRun, ceiling float64) error {
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "run\tphase\tcommands\tanswered\tseconds\tcommands/s\tof ceiling\tp50 ms\tp99 ms\tp99.9 ms\tmax ms\t\n")
+	fmt.Fprintf(tw, "run\tphase\tcommands\tanswered\tseconds\tcommands/s\tof ceiling\tp50 ms\tp99 ms\tp99.9 ms\tmax ms\tin the adapter ≤ p50/p99/p99.9 ms\tp99 waits ≤ event write/fold/answer write ms\tCPU adapter/kfake/bench\t\n")
 	share := func(rate float64) string {
 		if ceiling > 0 {
 			return fmt.Sprintf("%.1f%%", 100*rate/ceiling)
@@ -280,8 +310,13 @@ func printAdapter(runs []adapterRun, ceiling float64) error {
 		return "-"
 	}
 	row := func(run, name string, r phaseResult) {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.2f\t%.0f\t%s\t%.1f\t%.1f\t%.1f\t%.1f\t\n", run, name, r.sent, r.answered, r.seconds, r.rate(),
-			share(r.rate()), r.pct(0.5), r.pct(0.99), r.pct(0.999), r.pct(1))
+		inside, waits := "-", "-"
+		if r.inside != [3]float64{} {
+			inside = fmt.Sprintf("%g / %g / %g", r.inside[0], r.inside[1], r.inside[2])
+			waits = fmt.Sprintf("%g / %g / %g", r.waits[0], r.waits[1], r.waits[2])
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.2f\t%.0f\t%s\t%.1f\t%.1f\t%.1f\t%.1f\t%s\t%s\t%.2f / %.2f / %.2f\t\n", run, name, r.sent, r.answered, r.seconds, r.rate(),
+			share(r.rate()), r.pct(0.5), r.pct(0.99), r.pct(0.999), r.pct(1), inside, waits, r.cpu[0], r.cpu[1], r.cpu[2])
 	}
 	for i, run := range runs {
 		row(strconv.Itoa(i+1), "throughput", run.throughput)
@@ -303,7 +338,7 @@ func printAdapter(runs []adapterRun, ceiling float64) error {
 	last := runs[len(runs)-1]
 	tw = tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "throughput phase (last run)\t\n")
-	fmt.Fprintf(tw, "  CPU of the adapter / of kfake\t%.2f / %.2f cores\n", last.cpu[0], last.cpu[1])
+	fmt.Fprintf(tw, "  CPU of the adapter / kfake / this bench\t%.2f / %.2f / %.2f cores\n", last.throughput.cpu[0], last.throughput.cpu[1], last.throughput.cpu[2])
 	var kinds []string
 	for k := range last.outcomes {
 		kinds = append(kinds, k)
@@ -335,7 +370,7 @@ func medianAdapter(runs []adapterRun) adapterMedians {
 		return medianOf(xs)
 	}
 	med := adapterMedians{rate: of(func(r adapterRun) float64 { return r.throughput.rate() }),
-		cpu: of(func(r adapterRun) float64 { return r.cpu[0] })}
+		cpu: of(func(r adapterRun) float64 { return r.throughput.cpu[0] })}
 	for i := range runs[0].latency {
 		at := func(q float64) float64 { return of(func(r adapterRun) float64 { return r.latency[i].pct(q) }) }
 		med.latency = append(med.latency, latencyMedian{load: runs[0].latency[i].load,

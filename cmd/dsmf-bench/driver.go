@@ -258,6 +258,13 @@ type phaseResult struct {
 	sent, answered int
 	seconds        float64
 	latencies      []time.Duration // sorted
+	// inside bounds p50, p99 and p99.9 of the time the adapter's handler
+	// took (ms, from its histogram's buckets); zero when not scraped.
+	inside [3]float64
+	// waits bound the p99 of each of waitStages (ms).
+	waits [3]float64
+	// cpu is the cores the adapter, kfake and this program used.
+	cpu [3]float64
 }
 
 func (r phaseResult) rate() float64 { return float64(r.answered) / r.seconds }

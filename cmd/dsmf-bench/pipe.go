@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -44,8 +45,13 @@ func runPipe(ctx context.Context, args []string) error {
 	fs.IntVar(&o.Partitions, "partitions", 6, "partitions of the input and output topics")
 	fs.IntVar(&o.Size, "size", 500, "bytes of each message's value")
 	fs.StringVar(&o.Brokers, "brokers", "", "use these brokers (comma-separated) instead of starting kfake in a child process")
+	latRates := fs.String("latency", "", "instead: the pipe's latency, paced at these rates (messages/s, comma-separated), for -duration each")
+	dur := fs.Duration("duration", 10*time.Second, "with -latency: length of each paced phase")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *latRates != "" {
+		return runPipeLatency(ctx, o, *latRates, *dur)
 	}
 	runs, err := measurePipe(ctx, o)
 	if err != nil {
@@ -59,6 +65,28 @@ func runPipe(ctx context.Context, args []string) error {
 		fmt.Fprintf(tw, "%d\t%d\t%.2f\t%.0f\t\n", i+1, r.messages, r.took.Seconds(), r.rate())
 	}
 	fmt.Fprintf(tw, "median\t\t\t%.0f\t\n", medianOf(rates))
+	return tw.Flush()
+}
+
+func runPipeLatency(ctx context.Context, o pipeOptions, list string, dur time.Duration) error {
+	b, err := startBroker(ctx, o.Brokers)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "msg/s\tmessages\tp50 ms\tp99 ms\tp99.9 ms\tmax ms\t\n")
+	for _, s := range strings.Split(list, ",") {
+		rate, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+		if err != nil || rate <= 0 {
+			return fmt.Errorf("-latency: %q is not a rate", s)
+		}
+		r, err := pipeLatency(ctx, b.Addrs, int32(o.Partitions), rate, dur, o.Size)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(tw, "%.0f\t%d\t%.1f\t%.1f\t%.1f\t%.1f\t\n", rate, r.answered, r.pct(0.5), r.pct(0.99), r.pct(0.999), r.pct(1))
+	}
 	return tw.Flush()
 }
 
