@@ -78,7 +78,7 @@ func (m pmap[V]) get(h uint64, key string) (V, bool) {
 		bit := uint32(1) << pslot(h, depth)
 		switch {
 		case n.dataMap&bit != 0:
-			if e := n.entries[index(n.dataMap, bit)]; e.key == key {
+			if e := n.entries[index(n.dataMap, bit)]; e.hash == h && e.key == key {
 				return e.val, true
 			}
 			return zero, false
@@ -157,7 +157,7 @@ func (n *pnode[V]) set(gen uint64, e pentry[V], depth int) (*pnode[V], bool) {
 		i := index(n.dataMap, bit)
 		old := n.entries[i]
 		n = n.editable(gen)
-		if old.key == e.key {
+		if old.hash == e.hash && old.key == e.key {
 			n.entries[i] = e
 			return n, false
 		}
@@ -225,7 +225,7 @@ func (n *pnode[V]) delete(gen uint64, hash uint64, key string, depth int) (*pnod
 	switch {
 	case n.dataMap&bit != 0:
 		i := index(n.dataMap, bit)
-		if n.entries[i].key != key {
+		if x := n.entries[i]; x.hash != hash || x.key != key {
 			return n, false
 		}
 		if len(n.entries) == 1 && len(n.children) == 0 && depth > 0 {
