@@ -3,6 +3,7 @@ package kafka
 import (
 	"context"
 	"fmt"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 
@@ -45,6 +46,12 @@ func NewLogReader(client sarama.Client, topics []string, apply ApplyFunc) *LogRe
 func (r *LogReader) Records() int64 { return r.records.Load() }
 
 // Run reads until ctx ends or applying fails.
+//
+// Until it has applied what the topics held when it started (the rebuild
+// of state at start), the garbage collector runs rebuildGCFactor times less
+// often: the rebuild makes a big heap of state and garbage besides, and
+// marking the state again at every cycle was a fifth of its CPU time. It
+// costs memory at the peak, only during the rebuild.
 func (r *LogReader) Run(ctx context.Context) error {
 	consumer, err := sarama.NewConsumerFromClient(r.client)
 	if err != nil {
@@ -53,6 +60,15 @@ func (r *LogReader) Run(ctx context.Context) error {
 	defer consumer.Close()
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
+
+	if ends, err := r.EndOffsets(r.topics); err == nil && len(ends) > 0 {
+		restore := rebuildGC()
+		defer restore()
+		go func() {
+			_ = r.WaitFor(ctx, ends)
+			restore()
+		}()
+	}
 
 	// Each partition's messages are handed over in chunks, through a buffer
 	// deep enough to hold a whole fetch: sarama fetches again only once
@@ -155,6 +171,43 @@ const (
 	// that live updates are not held back.
 	maxBatch = 4096
 )
+
+// rebuildGCFactor is how many times less often the collector runs while a
+// reader rebuilds state.
+const rebuildGCFactor = 4
+
+var rebuilding struct {
+	sync.Mutex
+	n       int // readers rebuilding
+	percent int // the setting before the first of them
+}
+
+// rebuildGC makes the collector run less often until restore is called
+// (once or more), when the setting goes back to what it was, unless
+// another reader is still rebuilding.
+func rebuildGC() (restore func()) {
+	rebuilding.Lock()
+	defer rebuilding.Unlock()
+	if rebuilding.n == 0 {
+		rebuilding.percent = debug.SetGCPercent(-1)
+		if rebuilding.percent > 0 {
+			debug.SetGCPercent(rebuilding.percent * rebuildGCFactor)
+		} else {
+			debug.SetGCPercent(rebuilding.percent)
+		}
+	}
+	rebuilding.n++
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			rebuilding.Lock()
+			defer rebuilding.Unlock()
+			if rebuilding.n--; rebuilding.n == 0 {
+				debug.SetGCPercent(rebuilding.percent)
+			}
+		})
+	}
+}
 
 func (r *LogReader) advance(batch []*sarama.ConsumerMessage) {
 	r.records.Add(int64(len(batch)))

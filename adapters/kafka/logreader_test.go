@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"sync"
 	"testing"
 	"time"
@@ -193,5 +194,67 @@ func TestLogReaderStopsWhenApplyFails(t *testing.T) {
 	}
 	if r.Records() != 0 {
 		t.Fatalf("records = %d after a failed apply, want 0", r.Records())
+	}
+}
+
+func gcPercent() int {
+	p := debug.SetGCPercent(-1)
+	debug.SetGCPercent(p)
+	return p
+}
+
+// While a reader rebuilds (applies what the topics held when it started),
+// the collector runs less often; then it runs as before, also when
+// rebuilds overlap.
+func TestLogReaderRelaxesTheCollectorWhileRebuilding(t *testing.T) {
+	before := debug.SetGCPercent(50)
+	defer debug.SetGCPercent(before)
+
+	a, b := rebuildGC(), rebuildGC()
+	if got := gcPercent(); got != 50*rebuildGCFactor {
+		t.Fatalf("GC percent while rebuilding = %d, want %d", got, 50*rebuildGCFactor)
+	}
+	a()
+	a()
+	if got := gcPercent(); got != 50*rebuildGCFactor {
+		t.Fatalf("GC percent while one of two readers rebuilds = %d", got)
+	}
+	b()
+	if got := gcPercent(); got != 50 {
+		t.Fatalf("GC percent after rebuilding = %d, want 50", got)
+	}
+
+	client, producer := readerCluster(t, map[string]int32{"state": 2})
+	produce(t, producer, "state", 0, 2000)
+	var mu sync.Mutex
+	var seen []int
+	r := NewLogReader(client, []string{"state"}, func(batch []*sarama.ConsumerMessage) error {
+		mu.Lock()
+		seen = append(seen, gcPercent())
+		mu.Unlock()
+		return nil
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- r.Run(ctx) }()
+	if err := r.CatchUp(ctx, []string{"state"}); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	if len(seen) == 0 || seen[0] != 50*rebuildGCFactor {
+		t.Fatalf("GC percent while the reader rebuilt: %v", seen)
+	}
+	mu.Unlock()
+	for gcPercent() != 50 {
+		if ctx.Err() != nil {
+			t.Fatal("the GC percent was not restored after the rebuild")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	cancel()
+	<-done
+	if got := gcPercent(); got != 50 {
+		t.Fatalf("GC percent after Run = %d, want 50", got)
 	}
 }
