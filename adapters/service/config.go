@@ -64,6 +64,10 @@ type Config struct {
 	// MaxInFlight bounds the commands of one partition handled at once
 	// (one insurer's commands are always handled one after the other).
 	MaxInFlight int
+	// ProducerConns is how many connections (idempotent producers) the
+	// events and the answers each write through: one request in flight on
+	// each.
+	ProducerConns int
 	// Middlewares wrap every command handler (tracing, fault injection in tests).
 	Middlewares []message.HandlerMiddleware
 }
@@ -85,5 +89,6 @@ func Defaults() Config {
 		GroupHeartbeat:      time.Second,
 		ClientID:            "dsmf-ssc-adapter",
 		MaxInFlight:         512,
+		ProducerConns:       4,
 	}
 }

@@ -67,6 +67,9 @@ func New(cfg Config) (*Service, error) {
 	if cfg.MaxInFlight == 0 {
 		cfg.MaxInFlight = def.MaxInFlight
 	}
+	if cfg.ProducerConns == 0 {
+		cfg.ProducerConns = def.ProducerConns
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -125,11 +128,11 @@ func New(cfg Config) (*Service, error) {
 		return nil, err
 	}
 
-	if s.pub.events, err = kafka.NewProducer(kc, sarama.CompressionNone); err != nil {
+	if s.pub.events, err = kafka.NewProducer(kc, sarama.CompressionNone, s.cfg.ProducerConns); err != nil {
 		return nil, err
 	}
 	// Notices are PDFs of 46 KB; compressed, the broker moves a third less.
-	if s.pub.rest, err = kafka.NewProducer(kc, sarama.CompressionLZ4); err != nil {
+	if s.pub.rest, err = kafka.NewProducer(kc, sarama.CompressionLZ4, s.cfg.ProducerConns); err != nil {
 		return nil, err
 	}
 	if s.State, err = store.New(); err != nil {

@@ -69,6 +69,7 @@ func configure(args []string, getenv func(string) string) (service.Config, *slog
 	devKey := fs.String("dev-key-file", env("DSMF_DEV_KEY_FILE", def.DevKeyFile), "with the embedded broker and no portal keys: where the development signing key is kept (env DSMF_DEV_KEY_FILE)")
 	clientID := fs.String("client-id", env("DSMF_CLIENT_ID", def.ClientID), "Kafka client id of this instance (env DSMF_CLIENT_ID)")
 	inFlight := fs.Int("max-in-flight", envInt(getenv, "DSMF_MAX_IN_FLIGHT", def.MaxInFlight), "commands of one partition handled at once; one insurer's always one after the other (env DSMF_MAX_IN_FLIGHT)")
+	conns := fs.Int("producer-conns", envInt(getenv, "DSMF_PRODUCER_CONNS", def.ProducerConns), "connections the events, and the answers, are each written through (env DSMF_PRODUCER_CONNS)")
 	pprof := fs.Bool("pprof", envBool(getenv, "DSMF_PPROF", false), "serve Go's profiler on the operations endpoint at /debug/pprof/ (env DSMF_PPROF)")
 	level := fs.String("log-level", env("DSMF_LOG_LEVEL", "info"), "debug, info, warn or error (env DSMF_LOG_LEVEL)")
 	format := fs.String("log-format", env("DSMF_LOG_FORMAT", "text"), "text or json (env DSMF_LOG_FORMAT)")
@@ -101,7 +102,7 @@ func configure(args []string, getenv func(string) string) (service.Config, *slog
 	cfg.CreateTopics, cfg.DemoData = *create, *demo
 	cfg.SessionIdle, cfg.ShutdownTimeout, cfg.ClientID = *idle, *shutdown, *clientID
 	cfg.GroupSessionTimeout = *groupSession
-	cfg.MaxInFlight, cfg.Pprof = *inFlight, *pprof
+	cfg.MaxInFlight, cfg.Pprof, cfg.ProducerConns = *inFlight, *pprof, *conns
 	keys, err := contracts.ParseKeySet(*portalKeys)
 	if err != nil {
 		return service.Config{}, nil, err
