@@ -142,7 +142,7 @@ func (t *tx) putApplication(a *domain.Application) error {
 	t.deleteApplication(a.ID)
 	row := t.applicationRow(a)
 	id, voen, ssn := appKeys(row, t.maps.strs)
-	m := &t.maps
+	m := t.maps
 	m.applications = m.applications.Set(t.gen, id, row)
 	m.appsByInsurer = m.appsByInsurer.Set(t.gen, voen, value(m.appsByInsurer, voen).Set(t.gen, id, struct{}{}))
 	m.appsBySSN = withKey(t.gen, m.appsBySSN, ssn, row)
@@ -151,7 +151,7 @@ func (t *tx) putApplication(a *domain.Application) error {
 
 // deleteApplication deletes an application; false if there is none.
 func (t *tx) deleteApplication(id string) bool {
-	m := &t.maps
+	m := t.maps
 	old, ok := m.applications.Get(id)
 	if !ok {
 		return false

@@ -26,22 +26,53 @@ type Record struct {
 // state equals the live one. A record it cannot read is counted and skipped;
 // the log is never rewritten.
 func (s *Store) Apply(records []Record) {
-	t := &tx{txn: s.db.Txn(true), sh: &s.sh, buf: s.buf} // memdb's writer lock: Apply runs alone
+	txn := s.db.Txn(true) // memdb's writer lock: Apply runs alone
 	// A batch changes in place the map nodes it made itself (its gen).
 	// When no View was taken since the current gen began, no reader holds
 	// a version with that gen's nodes, so this batch goes on with the same
 	// gen, holding Views off until it is published: a rebuild, which nobody
 	// views, copies each node about once instead of once a batch.
 	s.snap.Lock()
-	if s.gen == 0 || s.viewed.Load() {
+	held := s.gen != 0 && !s.viewed.Load()
+	if held {
+		defer s.snap.Unlock() // published below, before Views go on
+	} else {
 		s.gen++
 		s.viewed.Store(false)
 		s.snap.Unlock()
-	} else {
-		defer s.snap.Unlock() // published below, before Views go on
-		t.held = true
 	}
-	t.gen, t.maps = s.gen, *s.maps
+	m := *s.maps
+	t := &tx{txn: txn, maps: &m, gen: s.gen, sh: &s.sh, strs: &m.strs, buf: s.buf}
+
+	// References and events change disjoint tables, each kind with a table
+	// of shared strings of its own: a big batch (a rebuild) folds the
+	// references on a goroutine of their own, each kind in its order.
+	var refs Stats
+	foldRefs := func() {
+		tr := &tx{maps: &m, gen: s.gen, sh: &s.refSh, strs: &m.refStrs, buf: s.refBuf}
+		for _, r := range records {
+			switch r.Topic {
+			case contracts.TopicInsurers, contracts.TopicInsuredPersons, contracts.TopicIdentityDocuments:
+				if err := applyReference(tr, r); err != nil {
+					refs.Undecodable++
+				} else {
+					refs.References++
+				}
+			}
+		}
+		s.refBuf = tr.buf
+	}
+	refsDone := make(chan struct{})
+	if len(records) >= parallelBatch {
+		go func() {
+			defer close(refsDone)
+			foldRefs()
+		}()
+	} else {
+		foldRefs()
+		close(refsDone)
+	}
+
 	// The batch's scratch slices are reused: a rebuild makes less garbage.
 	scratch := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(scratch)
@@ -55,37 +86,33 @@ func (s *Store) Apply(records []Record) {
 	}()
 	var st Stats
 	for i, r := range records {
-		switch r.Topic {
-		case contracts.TopicEvents:
-			f, err := s.applyEvent(t, decoded[i])
-			switch {
-			case err != nil:
-				st.Undecodable++
-			case f.Conflict:
-				st.Conflicts++
-			case f.duplicate:
-				st.Duplicates++
-			default:
-				st.Applied++
-			}
-			if err == nil && !f.duplicate {
-				fates = append(fates, f)
-			}
-		case contracts.TopicInsurers, contracts.TopicInsuredPersons, contracts.TopicIdentityDocuments:
-			if err := s.applyReference(t, r); err != nil {
-				st.Undecodable++
-			} else {
-				st.References++
-			}
+		if r.Topic != contracts.TopicEvents {
+			continue
+		}
+		f, err := s.applyEvent(t, decoded[i])
+		switch {
+		case err != nil:
+			st.Undecodable++
+		case f.Conflict:
+			st.Conflicts++
+		case f.duplicate:
+			st.Duplicates++
+		default:
+			st.Applied++
+		}
+		if err == nil && !f.duplicate {
+			fates = append(fates, f)
 		}
 	}
+	<-refsDone
+	st.References, st.Undecodable = refs.References, st.Undecodable+refs.Undecodable
 	s.buf = t.buf
-	if !t.held {
+	if !held {
 		s.snap.Lock()
 	}
 	t.txn.Commit()
-	s.maps = &t.maps
-	if !t.held {
+	s.maps = t.maps
+	if !held {
 		s.snap.Unlock()
 	}
 	s.mu.Lock()
@@ -100,6 +127,10 @@ func (s *Store) Apply(records []Record) {
 	}
 }
 
+// parallelBatch is the size of a batch from which references are folded
+// beside the events.
+const parallelBatch = 256
+
 // scratch are the slices of one Apply.
 type scratch struct {
 	decoded []decoded
@@ -112,10 +143,10 @@ var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 // the maps, published together.
 type tx struct {
 	txn  *memdb.Txn
-	maps maps
+	maps *maps
 	gen  uint64
-	held bool // holds snap for the whole batch
-	sh   *sharer
+	sh   *sharer // with strs, the table of shared strings this tx writes to
+	strs *strs
 	buf  []byte
 }
 
@@ -135,8 +166,8 @@ func decode[T any](data []byte) (T, error) {
 // under the key its data names; a tombstone deletes the row its record key
 // names. A row without a value for its key or one of its look-ups is not
 // stored.
-func (s *Store) applyReference(t *tx, r Record) error {
-	m := &t.maps
+func applyReference(t *tx, r Record) error {
+	m := t.maps
 	if r.Value == nil {
 		key := string(r.Key)
 		switch r.Topic {

@@ -11,7 +11,7 @@ import (
 
 // writer starts a row in the transaction's scratch buffer.
 func (t *tx) writer() rowWriter {
-	return rowWriter{b: t.buf[:0], sh: t.sh, t: &t.maps.strs}
+	return rowWriter{b: t.buf[:0], sh: t.sh, t: t.strs}
 }
 
 // done returns the row and keeps the buffer for the next one.
@@ -24,8 +24,8 @@ func (t *tx) done(w rowWriter) string {
 // structs share their bytes; a copy of its own when the table is full (s
 // may alias a record).
 func (t *tx) share(s string) string {
-	if id, ok := t.sh.id(&t.maps.strs, s); ok {
-		return t.maps.strs.at(id)
+	if id, ok := t.sh.id(t.strs, s); ok {
+		return t.strs.at(id)
 	}
 	return strings.Clone(s)
 }

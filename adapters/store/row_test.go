@@ -27,23 +27,23 @@ func TestRowsReadBackWhatWasWritten(t *testing.T) {
 	}
 	times = append(times, time.Time{}, time.Date(2026, 3, 2, 9, 0, 0, 7, baku), time.Date(2026, 3, 2, 9, 0, 0, 0, time.Local),
 		time.Date(2026, 3, 2, 9, 0, 0, 0, time.FixedZone("AZT", 4*60*60)))
-	full := &tx{sh: &sharer{ids: map[string]uint32{}}}
-	full.maps.strs.n = maxShared // no room: shared strings go inline
-	for _, tr := range []*tx{{sh: &sharer{ids: map[string]uint32{}}}, full} {
+	full := testTx()
+	full.strs.n = maxShared // no room: shared strings go inline
+	for _, tr := range []*tx{testTx(), full} {
 		for i, at := range times {
 			doc := contracts.IdentityDocument{FIN: "5ZK8T3B", DocumentType: "din-id-card", DocumentNumber: "AA1234567",
 				Surname: "ƏLİYEVA", Name: "ŞƏHLA", Patronymic: "VÜQAR QIZI", Gender: "female", Citizenship: "Azərbaycan",
 				BirthPlace: "Bakı şəhəri", BirthDate: "1985-03-14", IssuingAuthority: "ASAN xidmət №1", IssueDate: "2019-05-20",
 				ValidUntil: strings.Repeat("x", 20*i), UpdatedAt: at}
-			if got := readDocument(tr.documentRow(&doc), tr.maps.strs); !reflect.DeepEqual(got, doc) || (at.Location() == time.UTC || at.Location() == time.Local) && got.UpdatedAt != at {
+			if got := readDocument(tr.documentRow(&doc), *tr.strs); !reflect.DeepEqual(got, doc) || (at.Location() == time.UTC || at.Location() == time.Local) && got.UpdatedAt != at {
 				t.Errorf("document %d:\n got %#v %#v\nwant %#v %#v", i, got.UpdatedAt, got.UpdatedAt.Location(), doc.UpdatedAt, doc.UpdatedAt.Location())
 			}
 			ins := contracts.Insurer{VOEN: "1000000001", AccountNumber: "9", FullName: "\x00", UpdatedAt: at}
-			if got := readInsurer(tr.insurerRow(&ins), tr.maps.strs); !reflect.DeepEqual(got, ins) {
+			if got := readInsurer(tr.insurerRow(&ins), *tr.strs); !reflect.DeepEqual(got, ins) {
 				t.Errorf("insurer %d:\n got %#v\nwant %#v", i, got, ins)
 			}
 			p := contracts.InsuredPerson{SSN: "1200000000001", FIN: "AAAAAAA", InsurerVOEN: "1000000001", UpdatedAt: at}
-			if got := readInsured(tr.insuredRow(&p), tr.maps.strs); !reflect.DeepEqual(got, p) {
+			if got := readInsured(tr.insuredRow(&p), *tr.strs); !reflect.DeepEqual(got, p) {
 				t.Errorf("insured %d:\n got %#v\nwant %#v", i, got, p)
 			}
 		}
@@ -52,7 +52,7 @@ func TestRowsReadBackWhatWasWritten(t *testing.T) {
 
 // Lists of keys follow adds and removals.
 func TestKeyLists(t *testing.T) {
-	tr := &tx{sh: &sharer{ids: map[string]uint32{}}}
+	tr := testTx()
 	var m pmap[string]
 	rows := map[string]string{}
 	for _, k := range []string{"a", "bb", "", "ccc"} {
@@ -75,7 +75,7 @@ func TestKeyLists(t *testing.T) {
 func TestEventRowsReadBack(t *testing.T) {
 	at := time.Date(2026, 3, 2, 9, 0, 0, 123, time.UTC)
 	baku := at.In(time.FixedZone("", 4*60*60))
-	tr := &tx{sh: &sharer{ids: map[string]uint32{}}}
+	tr := testTx()
 	apps := []domain.Application{
 		{ID: "a-1", InsurerVOEN: "1000000001", Status: domain.StatusDraft, CreatedAt: at},
 		{ID: "a-2", Number: "SSC-1", InsurerVOEN: "1000000001", Type: "duplicate", Reason: "certificate-lost",
@@ -93,22 +93,28 @@ func TestEventRowsReadBack(t *testing.T) {
 	}
 	for _, a := range apps {
 		row := tr.applicationRow(&a)
-		if got := readApplication(row, tr.maps.strs); !reflect.DeepEqual(got, a) {
+		if got := readApplication(row, *tr.strs); !reflect.DeepEqual(got, a) {
 			t.Errorf("application:\n got %#v\nwant %#v", got, a)
 		}
-		if id, voen, ssn := appKeys(row, tr.maps.strs); id != a.ID || voen != a.InsurerVOEN || ssn != a.Person.Insured.SSN {
+		if id, voen, ssn := appKeys(row, *tr.strs); id != a.ID || voen != a.InsurerVOEN || ssn != a.Person.Insured.SSN {
 			t.Errorf("application keys %q %q %q", id, voen, ssn)
 		}
 	}
 	s := domain.Session{ID: "s-1", InsurerVOEN: "1000000001", Principal: domain.Principal{Role: "delegate", GrantID: "g-1"},
 		Signer: domain.Signer{Method: "asan-imza", FIN: "4DPT9UY", CardNumber: "c", Phone: "+994501234567", StampAuthority: true,
 			CertNotBefore: at, CertNotAfter: baku}, OpenedAt: at, LastActive: baku, Closed: true}
-	if got := readSession(tr.sessionRow(&s), tr.maps.strs); !reflect.DeepEqual(got, s) {
+	if got := readSession(tr.sessionRow(&s), *tr.strs); !reflect.DeepEqual(got, s) {
 		t.Errorf("session:\n got %#v\nwant %#v", got, s)
 	}
 	o := Outcome{CommandID: "c-1", InsurerVOEN: "1000000001", EventType: "x", Ref: "a-2", Code: "NO", Detail: "d", At: baku}
 	row := tr.outcomeRow(&o)
-	if got := readOutcome(row, tr.maps.strs); !reflect.DeepEqual(got, o) || !outcomeAt(row).Equal(o.At) {
+	if got := readOutcome(row, *tr.strs); !reflect.DeepEqual(got, o) || !outcomeAt(row).Equal(o.At) {
 		t.Errorf("outcome:\n got %#v\nwant %#v", got, o)
 	}
+}
+
+// testTx is a transaction for rows only.
+func testTx() *tx {
+	m := &maps{}
+	return &tx{maps: m, sh: &sharer{ids: map[string]uint32{}}, strs: &m.strs}
 }

@@ -30,8 +30,9 @@ type maps struct {
 	insured           pmap[string]
 	insuredByFIN      pmap[string]
 	documents         pmap[string]
-	// strs are the strings rows share.
-	strs strs
+	// refStrs are the strings reference rows share; strs those the rows of
+	// events share.
+	refStrs, strs strs
 	// What the event log made.
 	certificates pmap[*CertificateChange] // by SSN
 	sessions     pmap[string]             // rows (evrows.go) by id

@@ -32,8 +32,10 @@ type Store struct {
 
 	stats Stats
 
-	sh  sharer // used by Apply only, under memdb's writer lock
-	buf []byte // Apply's scratch buffer for rows
+	// Apply's tables of shared strings and buffers for rows, of events and
+	// of references; used under memdb's writer lock.
+	sh, refSh   sharer
+	buf, refBuf []byte
 }
 
 // Stats counts what the fold did.
@@ -53,7 +55,7 @@ func New() (*Store, error) {
 	// transaction and then walks the whole tree at every commit.
 	db = db.Snapshot()
 	return &Store{db: db, maps: &maps{}, waiters: map[string][]chan Result{}, lastSeen: map[string]time.Time{},
-		sh: sharer{ids: map[string]uint32{}}}, nil
+		sh: sharer{ids: map[string]uint32{}}, refSh: sharer{ids: map[string]uint32{}}}, nil
 }
 
 // Stats returns the fold's counters.
@@ -122,17 +124,17 @@ func all[T any](txn *memdb.Txn, table, index string, args ...any) []T {
 
 // Insurer returns a registered insurer.
 func (v View) Insurer(voen string) (contracts.Insurer, bool) {
-	return read(v.maps.insurers, voen, v.maps.strs, readInsurer)
+	return read(v.maps.insurers, voen, v.maps.refStrs, readInsurer)
 }
 
 // InsuredPerson returns the insurance record of an SSN.
 func (v View) InsuredPerson(ssn string) (contracts.InsuredPerson, bool) {
-	return read(v.maps.insured, ssn, v.maps.strs, readInsured)
+	return read(v.maps.insured, ssn, v.maps.refStrs, readInsured)
 }
 
 // Document returns the identity document of a FIN.
 func (v View) Document(fin string) (contracts.IdentityDocument, bool) {
-	return read(v.maps.documents, fin, v.maps.strs, readDocument)
+	return read(v.maps.documents, fin, v.maps.refStrs, readDocument)
 }
 
 // insurersOfAccount returns the insurers with a DSMF account number.
