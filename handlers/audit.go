@@ -40,11 +40,11 @@ const maxAuditID = 128
 // audited then) and err is returned as it is. Failing to publish the record
 // is transient as well: the command is redelivered and, its outcome being
 // recorded, answered and audited again without a second effect.
-func (h *Handler) audit(ctx context.Context, in Inbound, typ, outcome string, err error) error {
+func (h *Handler) audit(ctx context.Context, in Inbound, cmd *command, typ, outcome string, err error) error {
 	if err != nil {
 		return err
 	}
-	rec, id := h.auditRecord(in, typ, outcome)
+	rec, id := h.auditRecord(in, cmd, typ, outcome)
 	env, err := contracts.NewEnvelope(auditID(in, id, rec.Outcome), contracts.SourceAdapter, contracts.TypeAudit,
 		rec.InsurerVOEN, rec.At, rec)
 	if err != nil {
@@ -74,7 +74,9 @@ func (h *Handler) audit(ctx context.Context, in Inbound, typ, outcome string, er
 // record that did not pass intake, whose payload no schema vouches for, only
 // what state knows is copied: a registered insurer's VÖEN (from the payload,
 // else from the key), a session the adapter opened.
-func (h *Handler) auditRecord(in Inbound, typ, outcome string) (contracts.AuditRecord, string) {
+//
+// cmd is the command as intake decoded it, or nil when it did not pass.
+func (h *Handler) auditRecord(in Inbound, cmd *command, typ, outcome string) (contracts.AuditRecord, string) {
 	decoded := typ != intakeRefusedType
 	rec := contracts.AuditRecord{PrincipalKind: contracts.AuditPrincipalPortal, At: h.cfg.Now().UTC(),
 		SourceTopic: in.Topic, SourcePartition: in.Partition, SourceOffset: in.Offset}
@@ -88,7 +90,10 @@ func (h *Handler) auditRecord(in Inbound, typ, outcome string) (contracts.AuditR
 		SessionID   string `json:"sessionId"`
 		InsurerVOEN string `json:"insurerVoen"`
 	}
-	if env, err := contracts.DecodeEnvelope(in.Key, in.Headers, in.Value); err == nil {
+	if cmd != nil {
+		id, rec.CommandType = cmd.id, cmd.typ
+		head.SessionID, head.InsurerVOEN = cmd.sessionID, cmd.insurerVOEN
+	} else if env, err := contracts.DecodeEnvelope(in.Key, in.Headers, in.Value); err == nil {
 		id, rec.CommandType = env.ID, env.Type
 		_ = json.Unmarshal(env.Data, &head) // a refused record's data may be anything
 	} else {

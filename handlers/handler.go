@@ -96,12 +96,13 @@ func (h *Handler) Handle(ctx context.Context, in Inbound) error {
 func (h *Handler) handleRecord(ctx context.Context, in Inbound, ob *outbox) (err error) {
 	start := time.Now()
 	typ, outcome := "invalid", ""
+	var decoded *command // once intake passed
 	defer func() {
 		if p := recover(); p != nil {
 			// The panic's value may hold message data: log where, not what.
 			outcome, err = h.failPermanently(ctx, in, fmt.Errorf("panic (%T) at:\n%s", p, debug.Stack()))
 		}
-		err = h.audit(ctx, in, typ, outcome, err)
+		err = h.audit(ctx, in, decoded, typ, outcome, err)
 		if err == nil {
 			flushed := time.Now()
 			err = ob.flush(ctx)
@@ -119,7 +120,7 @@ func (h *Handler) handleRecord(ctx context.Context, in Inbound, ob *outbox) (err
 		outcome = refusal
 		return err
 	}
-	typ = cmd.typ
+	typ, decoded = cmd.typ, &cmd
 	outcome, err = h.handle(ctx, cmd)
 	if err != nil && !errors.Is(err, ErrTransient) {
 		outcome, err = h.failPermanently(ctx, in, err)
