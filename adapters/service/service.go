@@ -35,14 +35,18 @@ type Service struct {
 	embedded *kafka.Embedded
 	brokers  []string
 	client   sarama.Client
-	State    *store.Store
-	reader   *kafka.LogReader
-	Metrics  *ops.Metrics
-	ready    *ops.Readiness
-	http     *ops.Server
-	pub      publisher
-	readyCh  chan struct{}
-	keys     contracts.KeySet
+	// readerClient is the log reader's own: its fetches wait on the broker
+	// (a connection serves one request at a time) and must not queue behind
+	// the health and lag checks, nor they behind it.
+	readerClient sarama.Client
+	State        *store.Store
+	reader       *kafka.LogReader
+	Metrics      *ops.Metrics
+	ready        *ops.Readiness
+	http         *ops.Server
+	pub          publisher
+	readyCh      chan struct{}
+	keys         contracts.KeySet
 }
 
 // New connects to the brokers (starting the embedded one if none are
@@ -138,7 +142,10 @@ func New(cfg Config) (*Service, error) {
 	if s.State, err = store.New(); err != nil {
 		return nil, err
 	}
-	s.reader = kafka.NewLogReader(client, stateTopics, s.fold)
+	if s.readerClient, err = sarama.NewClient(s.brokers, kc.SaramaConfig()); err != nil {
+		return nil, fmt.Errorf("connect the log reader to Kafka: %w", err)
+	}
+	s.reader = kafka.NewLogReader(s.readerClient, stateTopics, s.fold)
 	if s.http, err = s.listenOps(); err != nil {
 		return nil, err
 	}
@@ -461,8 +468,10 @@ func (s *Service) closeAll() {
 			_ = p.Close()
 		}
 	}
-	if s.client != nil {
-		_ = s.client.Close()
+	for _, c := range []sarama.Client{s.readerClient, s.client} {
+		if c != nil {
+			_ = c.Close()
+		}
 	}
 	if s.embedded != nil {
 		s.embedded.Close()
