@@ -65,6 +65,35 @@ func readSession(row string, tab strs) domain.Session {
 		OpenedAt: r.time(), LastActive: r.time(), Closed: r.bool()}
 }
 
+// touched is a session's row with LastActive at, if that is later; the
+// rest of the row is not read.
+func (t *tx) touched(row string, at time.Time) (string, bool) {
+	last, from, to := lastActive(row, *t.strs)
+	if !at.After(last) {
+		return row, false
+	}
+	w := t.writer()
+	w.b = append(w.b, row[:from]...)
+	w.time(at)
+	w.b = append(w.b, row[to:]...)
+	return t.done(w), true
+}
+
+// lastActive reads a session row's LastActive, and where it is in the row.
+func lastActive(row string, tab strs) (at time.Time, from, to int) {
+	r := rowReader{s: row, t: tab}
+	for range 8 { // ID, InsurerVOEN, Role, GrantID, Method, FIN, CardNumber, Phone
+		r.skip()
+	}
+	r.bool()
+	r.time()
+	r.time()
+	r.time()
+	from = r.i
+	at = r.time()
+	return at, from, r.i
+}
+
 func (t *tx) applicationRow(a *domain.Application) string {
 	w := t.writer()
 	w.str(a.ID)
@@ -83,14 +112,14 @@ func (t *tx) applicationRow(a *domain.Application) string {
 	w.shared(d.Gender)
 	w.shared(d.Citizenship)
 	w.shared(d.BirthPlace)
-	w.shared(string(d.BirthDate))
+	w.str(string(d.BirthDate)) // dates inline: too many to share cheaply
 	w.shared(d.IssuingAuthority)
-	w.shared(string(d.IssueDate))
-	w.shared(string(d.ValidUntil))
+	w.str(string(d.IssueDate))
+	w.str(string(d.ValidUntil))
 	p := &a.Person.Insured
 	w.str(p.SSN)
 	w.str(p.FIN)
-	w.shared(string(p.SSNDate))
+	w.str(string(p.SSNDate))
 	w.shared(string(p.CertificateStatus))
 	w.shared(p.InsurerVOEN)
 	w.time(a.CreatedAt)

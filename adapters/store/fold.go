@@ -472,8 +472,11 @@ func touch(t *tx, sessionID string, at time.Time) {
 	if sessionID == "" {
 		return
 	}
-	if s, ok := read(t.maps.sessions, sessionID, t.maps.strs, readSession); ok && at.After(s.LastActive) {
-		s.LastActive = at
-		t.maps.sessions = t.setRow(t.maps.sessions, t.sessionRow(&s))
+	row, ok := t.maps.sessions.Get(sessionID)
+	if !ok {
+		return
+	}
+	if row, later := t.touched(row, at); later {
+		t.maps.sessions = t.setRow(t.maps.sessions, row)
 	}
 }

@@ -53,7 +53,7 @@ func (t *tx) insuredRow(v *contracts.InsuredPerson) string {
 	w := t.writer()
 	w.str(v.SSN)
 	w.str(v.FIN)
-	w.shared(v.SSNDate)
+	w.str(v.SSNDate)
 	w.shared(v.CertificateStatus)
 	w.shared(v.InsurerVOEN)
 	w.time(v.UpdatedAt)
@@ -77,10 +77,10 @@ func (t *tx) documentRow(v *contracts.IdentityDocument) string {
 	w.shared(v.Gender)
 	w.shared(v.Citizenship)
 	w.shared(v.BirthPlace)
-	w.shared(v.BirthDate)
+	w.str(v.BirthDate) // dates inline: too many to share cheaply
 	w.shared(v.IssuingAuthority)
-	w.shared(v.IssueDate)
-	w.shared(v.ValidUntil)
+	w.str(v.IssueDate)
+	w.str(v.ValidUntil)
 	w.time(v.UpdatedAt)
 	return t.done(w)
 }

@@ -36,11 +36,20 @@ func (t strs) at(id uint32) string { return t.chunks[id/strChunk][id%strChunk] }
 // sharer numbers the shared strings; Apply only.
 type sharer struct {
 	ids map[string]uint32
+	// last is the string found last (the table's copy) and its number: an
+	// event's VÖEN is looked up for its stream, its outcome and its
+	// application, one after the other.
+	last   string
+	lastID uint32
 }
 
 // id returns the number of b in the table, adding it if there is room.
 func (sh *sharer) id(t *strs, b string) (uint32, bool) {
+	if b == sh.last && b != "" {
+		return sh.lastID, true
+	}
 	if id, ok := sh.ids[b]; ok {
+		sh.last, sh.lastID = t.at(id), id
 		return id, true
 	}
 	if t.n >= maxShared {

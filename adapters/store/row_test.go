@@ -103,11 +103,21 @@ func TestEventRowsReadBack(t *testing.T) {
 	s := domain.Session{ID: "s-1", InsurerVOEN: "1000000001", Principal: domain.Principal{Role: "delegate", GrantID: "g-1"},
 		Signer: domain.Signer{Method: "asan-imza", FIN: "4DPT9UY", CardNumber: "c", Phone: "+994501234567", StampAuthority: true,
 			CertNotBefore: at, CertNotAfter: baku}, OpenedAt: at, LastActive: baku, Closed: true}
-	if got := readSession(tr.sessionRow(&s), *tr.strs); !reflect.DeepEqual(got, s) {
+	row := tr.sessionRow(&s)
+	if got := readSession(row, *tr.strs); !reflect.DeepEqual(got, s) {
 		t.Errorf("session:\n got %#v\nwant %#v", got, s)
 	}
+	// A touch changes LastActive only, and only to a later time.
+	later := s
+	later.LastActive = baku.Add(time.Hour)
+	if touched, ok := tr.touched(row, later.LastActive); !ok || !reflect.DeepEqual(readSession(touched, *tr.strs), later) {
+		t.Errorf("session after touch:\n got %#v\nwant %#v", readSession(touched, *tr.strs), later)
+	}
+	if _, ok := tr.touched(row, s.LastActive); ok {
+		t.Error("a touch at the same time changed the session")
+	}
 	o := Outcome{CommandID: "c-1", InsurerVOEN: "1000000001", EventType: "x", Ref: "a-2", Code: "NO", Detail: "d", At: baku}
-	row := tr.outcomeRow(&o)
+	row = tr.outcomeRow(&o)
 	if got := readOutcome(row, *tr.strs); !reflect.DeepEqual(got, o) || !outcomeAt(row).Equal(o.At) {
 		t.Errorf("outcome:\n got %#v\nwant %#v", got, o)
 	}
