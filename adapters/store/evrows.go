@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/dsmf/ssc-adapter/domain"
@@ -173,7 +174,7 @@ func (t *tx) putApplication(a *domain.Application) error {
 	id, voen, ssn := appKeys(row, t.maps.strs)
 	m := t.maps
 	m.applications = m.applications.Set(t.gen, id, row)
-	m.appsByInsurer = m.appsByInsurer.Set(t.gen, voen, value(m.appsByInsurer, voen).Set(t.gen, id, struct{}{}))
+	m.appsByInsurer = addTo(t.gen, m.appsByInsurer, voen, id)
 	m.appsBySSN = withKey(t.gen, m.appsBySSN, ssn, row)
 	return nil
 }
@@ -187,11 +188,7 @@ func (t *tx) deleteApplication(id string) bool {
 	}
 	_, voen, ssn := appKeys(old, m.strs)
 	m.applications = m.applications.Delete(t.gen, id)
-	if inner := value(m.appsByInsurer, voen).Delete(t.gen, id); inner.Len() == 0 {
-		m.appsByInsurer = m.appsByInsurer.Delete(t.gen, voen)
-	} else {
-		m.appsByInsurer = m.appsByInsurer.Set(t.gen, voen, inner)
-	}
+	m.appsByInsurer = removeFrom(t.gen, m.appsByInsurer, voen, id)
 	m.appsBySSN = withoutKey(t.gen, m.appsBySSN, ssn, id)
 	return true
 }
@@ -220,6 +217,69 @@ func readApplication(row string, tab strs) domain.Application {
 		}
 	}
 	return a
+}
+
+// addTo adds key to the set of group (a set of keys per group).
+func addTo(gen uint64, m pmap[pmap[struct{}]], group, key string) pmap[pmap[struct{}]] {
+	return m.Set(gen, group, value(m, group).Set(gen, key, struct{}{}))
+}
+
+// removeFrom removes key from the set of group.
+func removeFrom(gen uint64, m pmap[pmap[struct{}]], group, key string) pmap[pmap[struct{}]] {
+	if inner := value(m, group).Delete(gen, key); inner.Len() > 0 {
+		return m.Set(gen, group, inner)
+	}
+	return m.Delete(gen, group)
+}
+
+// keysOf are the keys of a set, sorted.
+func keysOf(set pmap[struct{}]) []string {
+	keys := make([]string, 0, set.Len())
+	set.each(func(k string, _ struct{}) { keys = append(keys, k) })
+	sort.Strings(keys)
+	return keys
+}
+
+func (t *tx) grantRow(g *domain.Grant) string {
+	w := t.writer()
+	w.str(g.ID)
+	w.shared(g.InsurerVOEN)
+	w.shared(string(g.Service))
+	w.shared(string(g.Grantee.Method))
+	w.str(g.Grantee.CardNumber)
+	w.str(g.Grantee.Phone)
+	w.str(g.Grantee.FIN)
+	w.bool(g.Limited)
+	w.str(string(g.Start))
+	w.str(string(g.End))
+	w.time(g.CreatedAt)
+	w.bool(g.Revoked)
+	w.time(g.RevokedAt)
+	return t.done(w)
+}
+
+func readGrant(row string, tab strs) domain.Grant {
+	r := rowReader{s: row, t: tab}
+	return domain.Grant{ID: r.str(), InsurerVOEN: r.str(), Service: domain.Service(r.str()),
+		Grantee: domain.Grantee{Method: domain.Method(r.str()), CardNumber: r.str(), Phone: r.str(), FIN: r.str()},
+		Limited: r.bool(), Start: domain.Date(r.str()), End: domain.Date(r.str()), CreatedAt: r.time(),
+		Revoked: r.bool(), RevokedAt: r.time()}
+}
+
+// putGrant stores a grant, in place of one with its id.
+func (t *tx) putGrant(g *domain.Grant) error {
+	if g.ID == "" || g.InsurerVOEN == "" {
+		return fmt.Errorf("grant without id or insurer") // as memdb refused it
+	}
+	m := t.maps
+	if old, ok := m.grants.Get(g.ID); ok {
+		m.grantsByInsurer = removeFrom(t.gen, m.grantsByInsurer, readGrant(old, *t.strs).InsurerVOEN, g.ID)
+	}
+	row := t.grantRow(g)
+	id, _ := keyField(row)
+	m.grants = m.grants.Set(t.gen, id, row)
+	m.grantsByInsurer = addTo(t.gen, m.grantsByInsurer, t.share(g.InsurerVOEN), id)
+	return nil
 }
 
 // value is the value of key, or the zero value.

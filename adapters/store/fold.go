@@ -7,8 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hashicorp/go-memdb"
-
 	"github.com/dsmf/ssc-adapter/contracts"
 	"github.com/dsmf/ssc-adapter/domain"
 )
@@ -26,7 +24,8 @@ type Record struct {
 // state equals the live one. A record it cannot read is counted and skipped;
 // the log is never rewritten.
 func (s *Store) Apply(records []Record) {
-	txn := s.db.Txn(true) // memdb's writer lock: Apply runs alone
+	s.write.Lock() // Apply runs alone
+	defer s.write.Unlock()
 	// A batch changes in place the map nodes it made itself (its gen).
 	// When no View was taken since the current gen began, no reader holds
 	// a version with that gen's nodes, so this batch goes on with the same
@@ -42,7 +41,7 @@ func (s *Store) Apply(records []Record) {
 		s.snap.Unlock()
 	}
 	m := *s.maps
-	t := &tx{txn: txn, maps: &m, gen: s.gen, sh: &s.sh, strs: &m.strs, buf: s.buf}
+	t := &tx{maps: &m, gen: s.gen, sh: &s.sh, strs: &m.strs, buf: s.buf}
 
 	// References and events change disjoint tables, each kind with a table
 	// of shared strings of its own: a big batch (a rebuild) folds the
@@ -110,7 +109,6 @@ func (s *Store) Apply(records []Record) {
 	if !held {
 		s.snap.Lock()
 	}
-	t.txn.Commit()
 	s.maps = t.maps
 	if !held {
 		s.snap.Unlock()
@@ -139,10 +137,8 @@ type scratch struct {
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 
-// tx is one Apply's writes: a memdb write transaction and new versions of
-// the maps, published together.
+// tx is one Apply's writes: new versions of the maps, published together.
 type tx struct {
-	txn  *memdb.Txn
 	maps *maps
 	gen  uint64
 	sh   *sharer // with strs, the table of shared strings this tx writes to
@@ -368,7 +364,6 @@ func (s *Store) applyEvent(t *tx, d decoded) (fate, error) {
 
 // foldEvent applies the event's change and names what it touched in out.Ref.
 func foldEvent(t *tx, ev event, stream *Stream, out *Outcome) error {
-	txn := t.txn
 	if ev.payloadErr != nil {
 		return ev.payloadErr
 	}
@@ -409,10 +404,10 @@ func foldEvent(t *tx, ev event, stream *Stream, out *Outcome) error {
 		g := GrantFromWire(e.InsurerVOEN, e.Grant)
 		out.Ref = g.ID
 		touch(t, e.SessionID, e.At)
-		return txn.Insert(tGrants, &g)
+		return t.putGrant(&g)
 	case contracts.TypeGrantRevoked:
 		e := ev.payload.(contracts.GrantRevoked)
-		g, ok := first[domain.Grant](txn, tGrants, "id", e.GrantID)
+		g, ok := read(t.maps.grants, e.GrantID, *t.strs, readGrant)
 		if !ok || g.InsurerVOEN != e.InsurerVOEN {
 			return fmt.Errorf("revoke of unknown grant")
 		}
@@ -422,7 +417,7 @@ func foldEvent(t *tx, ev event, stream *Stream, out *Outcome) error {
 		}
 		out.Ref = g.ID
 		touch(t, e.SessionID, e.At)
-		return txn.Insert(tGrants, &g)
+		return t.putGrant(&g)
 	case contracts.TypeDraftSaved, contracts.TypeApplicationSubmitted:
 		e := ev.payload.(contracts.DraftSaved) // same shape as ApplicationSubmitted
 		a := ApplicationFromWire(e.Application)

@@ -4,11 +4,10 @@ import "hash/maphash"
 
 // pmap is a persistent hash map from strings to V: a hash array mapped trie
 // (CHAMP layout). A version never changes once published, so a View holds
-// one without locks, as it holds a memdb snapshot. It keeps the tables with
-// millions of rows (reference data, outcomes, applications) at a few
-// dozen bytes a row, where a go-memdb index costs a radix
-// leaf, a node and two channels (about 350 bytes) per row and per index,
-// and it makes far less garbage per write.
+// one without locks. It keeps tables with millions of rows at a few dozen
+// bytes a row, where a go-memdb index costs a radix leaf, a node and two
+// channels (about 350 bytes) per row and per index, and it makes far less
+// garbage per write.
 //
 // Writes copy the nodes on the path they change, except nodes made by the
 // same write batch (gen), which only that batch can reach and so changes in

@@ -24,7 +24,7 @@ const strChunk = 4096
 const maxShared = 1 << 22
 
 // strs is a version of the append-only table of shared strings. Apply
-// appends to it (under memdb's writer lock) in slots that no published
+// appends to it (under its write lock) in slots that no published
 // version reaches, so a View reads its version without locks.
 type strs struct {
 	chunks []*[strChunk]string

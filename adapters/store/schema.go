@@ -1,26 +1,24 @@
 // Package store keeps the adapter's state in memory: reference data from
-// the compacted topics and everything folded from the event log. Grants
-// are a go-memdb table; everything else is in persistent hash maps
-// (pmap.go), applications with sets of their ids by insurer and by person.
-// Applications left go-memdb because its inserts (three radix trees,
-// copied path by path) were half of the rebuild's fold. Both are declared
-// here, in one place, and a View is a snapshot of both.
+// the compacted topics and everything folded from the event log, in
+// persistent hash maps (pmap.go) of rows (row.go), declared here in one
+// place; a View is a snapshot of them all.
+//
+// The state used to live in go-memdb tables. They left it because of the
+// cold start (issue 3): a memdb index costs a radix leaf, a node and two
+// channels per row (hundreds of bytes), and every write copies radix nodes
+// path by path; applications' inserts (three indexes) were half of the
+// rebuild's fold, and grants' inserts cost ten times what any other event
+// did. What memdb's secondary indexes gave is here a set of keys per value
+// (applications and grants by insurer) or a list of keys (applications by
+// person, the registers' look-ups).
 package store
 
 import (
 	"time"
-
-	"github.com/hashicorp/go-memdb"
 )
 
-// Table names of go-memdb: the tables read by more than their key.
-const (
-	tGrants = "grants"
-)
-
-// maps are the tables read by their key only, in persistent hash maps:
-// they hold most rows (reference data, one outcome per event), and a map
-// costs a few dozen bytes per row where a memdb index costs hundreds.
+// maps are the tables: persistent hash maps, so that a View holds one
+// version of them all without locks.
 type maps struct {
 	// Reference records are rows (refrows.go) by VÖEN, SSN and FIN;
 	// insurers are also found by DSMF account number and insured persons
@@ -47,6 +45,9 @@ type maps struct {
 	applications  pmap[string]
 	appsByInsurer pmap[pmap[struct{}]]
 	appsBySSN     pmap[string]
+	// Grants are rows by id, listed by insurer.
+	grants          pmap[string]
+	grantsByInsurer pmap[pmap[struct{}]]
 	// assertions are the login assertions that opened a session, by id,
 	// so a replayed one is refused.
 	assertions pmap[time.Time]
@@ -81,32 +82,4 @@ func (o Outcome) Accepted() bool { return o.Code == "" }
 type CertificateChange struct {
 	SSN string
 	At  time.Time
-}
-
-func idIndex(field string) *memdb.IndexSchema {
-	return &memdb.IndexSchema{Name: "id", Unique: true, Indexer: &memdb.StringFieldIndex{Field: field}}
-}
-
-func byField(name, field string) *memdb.IndexSchema {
-	return &memdb.IndexSchema{Name: name, Indexer: &memdb.StringFieldIndex{Field: field}}
-}
-
-func table(name string, indexes ...*memdb.IndexSchema) *memdb.TableSchema {
-	t := &memdb.TableSchema{Name: name, Indexes: map[string]*memdb.IndexSchema{}}
-	for _, i := range indexes {
-		t.Indexes[i.Name] = i
-	}
-	return t
-}
-
-// Schema is the whole in-memory schema.
-func Schema() *memdb.DBSchema {
-	tables := []*memdb.TableSchema{
-		table(tGrants, idIndex("ID"), byField("insurer", "InsurerVOEN")),
-	}
-	s := &memdb.DBSchema{Tables: map[string]*memdb.TableSchema{}}
-	for _, t := range tables {
-		s.Tables[t.Name] = t
-	}
-	return s
 }

@@ -1,13 +1,10 @@
 package store
 
 import (
-	"fmt"
 	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/hashicorp/go-memdb"
 
 	"github.com/dsmf/ssc-adapter/contracts"
 	"github.com/dsmf/ssc-adapter/domain"
@@ -16,12 +13,12 @@ import (
 // Store is the adapter's state. Writes come only from Apply (the fold of the
 // log), so every instance that has read the same records holds the same state.
 type Store struct {
-	db *memdb.MemDB
-	// snap orders a commit against the taking of a View, so that a View
-	// sees the memdb tables and the maps of the same Apply.
+	write sync.Mutex // Apply runs alone
+	// snap orders the publishing of an Apply's maps against the taking of
+	// a View.
 	snap sync.RWMutex
-	maps *maps  // guarded by snap; Apply replaces it, never changes it
-	gen  uint64 // Apply's batch number, under memdb's writer lock
+	maps *maps  // guarded by snap; Apply replaces it
+	gen  uint64 // Apply's batch number, under write
 	// viewed is set by a View: the nodes of gen may have readers.
 	viewed atomic.Bool
 
@@ -33,7 +30,7 @@ type Store struct {
 	stats Stats
 
 	// Apply's tables of shared strings and buffers for rows, of events and
-	// of references; used under memdb's writer lock.
+	// of references; used under write.
 	sh, refSh   sharer
 	buf, refBuf []byte
 }
@@ -43,18 +40,10 @@ type Stats struct {
 	Applied, Duplicates, Conflicts, Undecodable, References int64
 }
 
-// New returns an empty store.
+// New returns an empty store. (It no longer fails: its error is kept for
+// its callers.)
 func New() (*Store, error) {
-	db, err := memdb.NewMemDB(Schema())
-	if err != nil {
-		return nil, fmt.Errorf("memdb schema: %w", err)
-	}
-	// Nothing watches the store (WatchSet), so its writes need not track
-	// which radix nodes they change to close their channels on commit; a
-	// snapshot is a MemDB that does not. That tracking overflows in a big
-	// transaction and then walks the whole tree at every commit.
-	db = db.Snapshot()
-	return &Store{db: db, maps: &maps{}, waiters: map[string][]chan Result{}, lastSeen: map[string]time.Time{},
+	return &Store{maps: &maps{}, waiters: map[string][]chan Result{}, lastSeen: map[string]time.Time{},
 		sh: sharer{ids: map[string]uint32{}}, refSh: sharer{ids: map[string]uint32{}}}, nil
 }
 
@@ -67,7 +56,6 @@ func (s *Store) Stats() Stats {
 
 // View is a consistent read-only snapshot.
 type View struct {
-	txn   *memdb.Txn
 	maps  *maps
 	store *Store
 }
@@ -79,7 +67,7 @@ func (s *Store) View() View {
 	if !s.viewed.Load() { // most Views only read the flag
 		s.viewed.Store(true)
 	}
-	return View{txn: s.db.Txn(false), maps: s.maps, store: s}
+	return View{maps: s.maps, store: s}
 }
 
 // get reads a row of a map as a value.
@@ -99,27 +87,6 @@ func read[T any](m pmap[string], key string, tab strs, decode func(string, strs)
 		return zero, false
 	}
 	return decode(row, tab), true
-}
-
-func first[T any](txn *memdb.Txn, table, index string, args ...any) (T, bool) {
-	var zero T
-	raw, err := txn.First(table, index, args...)
-	if err != nil || raw == nil {
-		return zero, false
-	}
-	return *(raw.(*T)), true
-}
-
-func all[T any](txn *memdb.Txn, table, index string, args ...any) []T {
-	it, err := txn.Get(table, index, args...)
-	if err != nil {
-		return nil
-	}
-	var out []T
-	for raw := it.Next(); raw != nil; raw = it.Next() {
-		out = append(out, *(raw.(*T)))
-	}
-	return out
 }
 
 // Insurer returns a registered insurer.
@@ -188,12 +155,17 @@ func (v View) AssertionUsed(assertionID string) bool {
 
 // Grant returns a grant, revoked or not.
 func (v View) Grant(id string) (domain.Grant, bool) {
-	return first[domain.Grant](v.txn, tGrants, "id", id)
+	return read(v.maps.grants, id, v.maps.strs, readGrant)
 }
 
 // Grants returns an insurer's grants, oldest first, revoked ones included.
 func (v View) Grants(voen string) []domain.Grant {
-	gs := all[domain.Grant](v.txn, tGrants, "insurer", voen)
+	var gs []domain.Grant // nil when there is none, as before
+	for _, id := range keysOf(value(v.maps.grantsByInsurer, voen)) {
+		if g, ok := v.Grant(id); ok {
+			gs = append(gs, g)
+		}
+	}
 	sort.Slice(gs, func(i, j int) bool {
 		if !gs[i].CreatedAt.Equal(gs[j].CreatedAt) {
 			return gs[i].CreatedAt.Before(gs[j].CreatedAt)
@@ -210,9 +182,7 @@ func (v View) Application(id string) (domain.Application, bool) {
 
 // Applications returns an insurer's applications.
 func (v View) Applications(voen string) []domain.Application {
-	var ids []string
-	value(v.maps.appsByInsurer, voen).each(func(id string, _ struct{}) { ids = append(ids, id) })
-	return v.apps(ids)
+	return v.apps(keysOf(value(v.maps.appsByInsurer, voen)))
 }
 
 // ApplicationsOf returns every application for a person, any insurer.
