@@ -467,11 +467,12 @@ func touch(t *tx, sessionID string, at time.Time) {
 	if sessionID == "" {
 		return
 	}
-	row, ok := t.maps.sessions.Get(sessionID)
-	if !ok {
-		return
-	}
-	if row, later := t.touched(row, at); later {
-		t.maps.sessions = t.setRow(t.maps.sessions, row)
-	}
+	t.maps.sessions = t.maps.sessions.Update(t.gen, sessionID, func(row string, found bool) (string, string, bool) {
+		if !found {
+			return "", "", false
+		}
+		row, later := t.touched(row, at)
+		key, _ := keyField(row) // the key kept is the new row's, not the event's
+		return key, row, later
+	})
 }

@@ -96,13 +96,28 @@ func (m pmap[V]) Set(gen uint64, key string, val V) pmap[V] {
 }
 
 func (m pmap[V]) set(gen uint64, e pentry[V]) pmap[V] {
-	if m.root == nil {
-		m.root = &pnode[V]{gen: gen}
+	return m.update(gen, e.hash, e.key, func(V, bool) (string, V, bool) { return e.key, e.val, true })
+}
+
+// Update returns m with key set to what f makes of its value (found:
+// whether it has one), in one walk of the trie; f also returns the string
+// to keep as the key (equal to key: the caller chooses which copy is kept).
+// When f returns false, m is left as it is.
+func (m pmap[V]) Update(gen uint64, key string, f func(old V, found bool) (string, V, bool)) pmap[V] {
+	return m.update(gen, phash(key), key, f)
+}
+
+func (m pmap[V]) update(gen uint64, h uint64, key string, f func(V, bool) (string, V, bool)) pmap[V] {
+	root := m.root
+	if root == nil {
+		root = &pnode[V]{gen: gen}
 	}
-	var added bool
-	m.root, added = m.root.set(gen, e, 0)
-	if added {
-		m.n++
+	root, added, changed := root.update(gen, h, key, f, 0)
+	if changed {
+		m.root = root
+		if added {
+			m.n++
+		}
 	}
 	return m
 }
@@ -137,31 +152,50 @@ func (n *pnode[V]) editable(gen uint64) *pnode[V] {
 	return c
 }
 
-func (n *pnode[V]) set(gen uint64, e pentry[V], depth int) (*pnode[V], bool) {
+func (n *pnode[V]) update(gen uint64, h uint64, key string, f func(V, bool) (string, V, bool), depth int) (_ *pnode[V], added, changed bool) {
 	if depth >= pMaxDepth {
 		for i, x := range n.entries {
-			if x.key == e.key {
+			if x.key == key {
+				k, v, ok := f(x.val, true)
+				if !ok {
+					return n, false, false
+				}
 				n = n.editable(gen)
-				n.entries[i] = e
-				return n, false
+				n.entries[i] = pentry[V]{hash: h, key: k, val: v}
+				return n, false, true
 			}
 		}
+		var zero V
+		k, v, ok := f(zero, false)
+		if !ok {
+			return n, false, false
+		}
 		n = n.editable(gen)
-		n.entries = append(n.entries, e)
-		return n, true
+		n.entries = append(n.entries, pentry[V]{hash: h, key: k, val: v})
+		return n, true, true
 	}
-	bit := uint32(1) << pslot(e.hash, depth)
+	bit := uint32(1) << pslot(h, depth)
 	switch {
 	case n.dataMap&bit != 0:
 		i := index(n.dataMap, bit)
 		old := n.entries[i]
-		n = n.editable(gen)
-		if old.hash == e.hash && old.key == e.key {
-			n.entries[i] = e
-			return n, false
+		if old.hash == h && old.key == key {
+			k, v, ok := f(old.val, true)
+			if !ok {
+				return n, false, false
+			}
+			n = n.editable(gen)
+			n.entries[i] = pentry[V]{hash: h, key: k, val: v}
+			return n, false, true
+		}
+		var zero V
+		k, v, ok := f(zero, false)
+		if !ok {
+			return n, false, false
 		}
 		// Two keys in one slot: they move into a child.
-		child := pair(gen, old, e, depth+1)
+		n = n.editable(gen)
+		child := pair(gen, old, pentry[V]{hash: h, key: k, val: v}, depth+1)
 		n.entries = append(n.entries[:i], n.entries[i+1:]...)
 		n.dataMap &^= bit
 		j := index(n.nodeMap, bit)
@@ -169,23 +203,28 @@ func (n *pnode[V]) set(gen uint64, e pentry[V], depth int) (*pnode[V], bool) {
 		copy(n.children[j+1:], n.children[j:])
 		n.children[j] = child
 		n.nodeMap |= bit
-		return n, true
+		return n, true, true
 	case n.nodeMap&bit != 0:
 		j := index(n.nodeMap, bit)
-		child, added := n.children[j].set(gen, e, depth+1)
-		if child != n.children[j] {
+		child, added, changed := n.children[j].update(gen, h, key, f, depth+1)
+		if changed && child != n.children[j] {
 			n = n.editable(gen)
 			n.children[j] = child
 		}
-		return n, added
+		return n, added, changed
 	default:
+		var zero V
+		k, v, ok := f(zero, false)
+		if !ok {
+			return n, false, false
+		}
 		n = n.editable(gen)
 		i := index(n.dataMap, bit)
 		n.entries = append(n.entries, pentry[V]{})
 		copy(n.entries[i+1:], n.entries[i:])
-		n.entries[i] = e
+		n.entries[i] = pentry[V]{hash: h, key: k, val: v}
 		n.dataMap |= bit
-		return n, true
+		return n, true, true
 	}
 }
 

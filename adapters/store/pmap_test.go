@@ -52,10 +52,16 @@ func TestPmapAgainstMap(t *testing.T) {
 			for gen := uint64(1); gen <= 60; gen++ {
 				for i := 0; i < r.IntN(200); i++ {
 					k := fmt.Sprint("key-", r.IntN(400))
-					if r.IntN(3) == 0 {
+					switch r.IntN(4) {
+					case 0:
 						m = m.del(gen, hashOf(k), k)
 						delete(want, k)
-					} else {
+					case 1: // add one to what is there, or leave an absent key absent
+						m = m.update(gen, hashOf(k), k, func(old int, found bool) (string, int, bool) { return k, old + 1, found })
+						if _, ok := want[k]; ok {
+							want[k]++
+						}
+					default:
 						v := r.Int()
 						m = m.set(gen, pentry[int]{hash: hashOf(k), key: k, val: v})
 						want[k] = v

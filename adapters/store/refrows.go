@@ -131,11 +131,7 @@ func listKeys(list string) []string {
 // withKey adds a row's key to the list of a look-up value.
 func withKey(gen uint64, m pmap[string], value, row string) pmap[string] {
 	_, one := keyField(row)
-	list, ok := m.Get(value)
-	if !ok {
-		return m.Set(gen, value, one)
-	}
-	return m.Set(gen, value, list+one)
+	return m.Update(gen, value, func(list string, _ bool) (string, string, bool) { return value, list + one, true })
 }
 
 // withoutKey removes key from the list of a look-up value.
@@ -161,8 +157,15 @@ func withoutKey(gen uint64, m pmap[string], value, key string) pmap[string] {
 // key under its second field in the look-up.
 func putLooked(gen uint64, rows, lookUp *pmap[string], row string) {
 	key, _ := keyField(row)
-	deleteLooked(gen, rows, lookUp, key)
-	*rows = rows.Set(gen, key, row)
+	var old string
+	var had bool
+	*rows = rows.Update(gen, key, func(o string, found bool) (string, string, bool) {
+		old, had = o, found
+		return key, row, true
+	})
+	if had {
+		*lookUp = withoutKey(gen, *lookUp, second(old), key)
+	}
 	*lookUp = withKey(gen, *lookUp, second(row), row)
 }
 
