@@ -15,6 +15,26 @@ import "hash/maphash"
 type pmap[V any] struct {
 	root *pnode[V]
 	n    int
+	// derive, if set, reads the key of an entry from its value (a row
+	// starting with its key): the entry keeps no key of its own, one
+	// pointer less for the garbage collector to follow, per row.
+	derive func(V) string
+}
+
+// newEntry is an entry, without its key if it is derived.
+func newEntry[V any](derive func(V) string, h uint64, key string, val V) pentry[V] {
+	if derive != nil {
+		key = ""
+	}
+	return pentry[V]{hash: h, key: key, val: val}
+}
+
+// keyOf is the key of an entry.
+func keyOf[V any](derive func(V) string, e *pentry[V]) string {
+	if derive != nil {
+		return derive(e.val)
+	}
+	return e.key
 }
 
 type pnode[V any] struct {
@@ -68,7 +88,7 @@ func (m pmap[V]) get(h uint64, key string) (V, bool) {
 	for depth := 0; n != nil; depth++ {
 		if depth >= pMaxDepth {
 			for _, e := range n.entries {
-				if e.key == key {
+				if keyOf(m.derive, &e) == key {
 					return e.val, true
 				}
 			}
@@ -77,7 +97,7 @@ func (m pmap[V]) get(h uint64, key string) (V, bool) {
 		bit := uint32(1) << pslot(h, depth)
 		switch {
 		case n.dataMap&bit != 0:
-			if e := n.entries[index(n.dataMap, bit)]; e.hash == h && e.key == key {
+			if e := n.entries[index(n.dataMap, bit)]; e.hash == h && keyOf(m.derive, &e) == key {
 				return e.val, true
 			}
 			return zero, false
@@ -112,7 +132,7 @@ func (m pmap[V]) update(gen uint64, h uint64, key string, f func(V, bool) (strin
 	if root == nil {
 		root = &pnode[V]{gen: gen}
 	}
-	root, added, changed := root.update(gen, h, key, f, 0)
+	root, added, changed := root.update(gen, h, key, f, m.derive, 0)
 	if changed {
 		m.root = root
 		if added {
@@ -129,7 +149,7 @@ func (m pmap[V]) del(gen uint64, hash uint64, key string) pmap[V] {
 	if m.root == nil {
 		return m
 	}
-	root, removed := m.root.delete(gen, hash, key, 0)
+	root, removed := m.root.delete(gen, hash, key, m.derive, 0)
 	if removed {
 		m.root = root
 		m.n--
@@ -152,16 +172,16 @@ func (n *pnode[V]) editable(gen uint64) *pnode[V] {
 	return c
 }
 
-func (n *pnode[V]) update(gen uint64, h uint64, key string, f func(V, bool) (string, V, bool), depth int) (_ *pnode[V], added, changed bool) {
+func (n *pnode[V]) update(gen uint64, h uint64, key string, f func(V, bool) (string, V, bool), derive func(V) string, depth int) (_ *pnode[V], added, changed bool) {
 	if depth >= pMaxDepth {
 		for i, x := range n.entries {
-			if x.key == key {
+			if keyOf(derive, &x) == key {
 				k, v, ok := f(x.val, true)
 				if !ok {
 					return n, false, false
 				}
 				n = n.editable(gen)
-				n.entries[i] = pentry[V]{hash: h, key: k, val: v}
+				n.entries[i] = newEntry(derive, h, k, v)
 				return n, false, true
 			}
 		}
@@ -171,7 +191,7 @@ func (n *pnode[V]) update(gen uint64, h uint64, key string, f func(V, bool) (str
 			return n, false, false
 		}
 		n = n.editable(gen)
-		n.entries = append(n.entries, pentry[V]{hash: h, key: k, val: v})
+		n.entries = append(n.entries, newEntry(derive, h, k, v))
 		return n, true, true
 	}
 	bit := uint32(1) << pslot(h, depth)
@@ -179,13 +199,13 @@ func (n *pnode[V]) update(gen uint64, h uint64, key string, f func(V, bool) (str
 	case n.dataMap&bit != 0:
 		i := index(n.dataMap, bit)
 		old := n.entries[i]
-		if old.hash == h && old.key == key {
+		if old.hash == h && keyOf(derive, &old) == key {
 			k, v, ok := f(old.val, true)
 			if !ok {
 				return n, false, false
 			}
 			n = n.editable(gen)
-			n.entries[i] = pentry[V]{hash: h, key: k, val: v}
+			n.entries[i] = newEntry(derive, h, k, v)
 			return n, false, true
 		}
 		var zero V
@@ -195,7 +215,7 @@ func (n *pnode[V]) update(gen uint64, h uint64, key string, f func(V, bool) (str
 		}
 		// Two keys in one slot: they move into a child.
 		n = n.editable(gen)
-		child := pair(gen, old, pentry[V]{hash: h, key: k, val: v}, depth+1)
+		child := pair(gen, old, newEntry(derive, h, k, v), depth+1)
 		n.entries = append(n.entries[:i], n.entries[i+1:]...)
 		n.dataMap &^= bit
 		j := index(n.nodeMap, bit)
@@ -206,7 +226,7 @@ func (n *pnode[V]) update(gen uint64, h uint64, key string, f func(V, bool) (str
 		return n, true, true
 	case n.nodeMap&bit != 0:
 		j := index(n.nodeMap, bit)
-		child, added, changed := n.children[j].update(gen, h, key, f, depth+1)
+		child, added, changed := n.children[j].update(gen, h, key, f, derive, depth+1)
 		if changed && child != n.children[j] {
 			n = n.editable(gen)
 			n.children[j] = child
@@ -222,7 +242,7 @@ func (n *pnode[V]) update(gen uint64, h uint64, key string, f func(V, bool) (str
 		i := index(n.dataMap, bit)
 		n.entries = append(n.entries, pentry[V]{})
 		copy(n.entries[i+1:], n.entries[i:])
-		n.entries[i] = pentry[V]{hash: h, key: k, val: v}
+		n.entries[i] = newEntry(derive, h, k, v)
 		n.dataMap |= bit
 		return n, true, true
 	}
@@ -245,10 +265,10 @@ func pair[V any](gen uint64, a, b pentry[V], depth int) *pnode[V] {
 }
 
 // delete returns the node without key (nil when it became empty).
-func (n *pnode[V]) delete(gen uint64, hash uint64, key string, depth int) (*pnode[V], bool) {
+func (n *pnode[V]) delete(gen uint64, hash uint64, key string, derive func(V) string, depth int) (*pnode[V], bool) {
 	if depth >= pMaxDepth {
 		for i, x := range n.entries {
-			if x.key == key {
+			if keyOf(derive, &x) == key {
 				if len(n.entries) == 1 {
 					return nil, true
 				}
@@ -263,7 +283,7 @@ func (n *pnode[V]) delete(gen uint64, hash uint64, key string, depth int) (*pnod
 	switch {
 	case n.dataMap&bit != 0:
 		i := index(n.dataMap, bit)
-		if x := n.entries[i]; x.hash != hash || x.key != key {
+		if x := n.entries[i]; x.hash != hash || keyOf(derive, &x) != key {
 			return n, false
 		}
 		if len(n.entries) == 1 && len(n.children) == 0 && depth > 0 {
@@ -275,7 +295,7 @@ func (n *pnode[V]) delete(gen uint64, hash uint64, key string, depth int) (*pnod
 		return n, true
 	case n.nodeMap&bit != 0:
 		j := index(n.nodeMap, bit)
-		child, removed := n.children[j].delete(gen, hash, key, depth+1)
+		child, removed := n.children[j].delete(gen, hash, key, derive, depth+1)
 		if !removed {
 			return n, false
 		}
@@ -302,7 +322,7 @@ func (m pmap[V]) each(f func(key string, val V)) {
 			return
 		}
 		for _, e := range n.entries {
-			f(e.key, e.val)
+			f(keyOf(m.derive, &e), e.val)
 		}
 		for _, c := range n.children {
 			walk(c)

@@ -3,25 +3,26 @@ package store
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
 // checkMap compares a pmap with the map it should equal.
-func checkMap(t *testing.T, m pmap[int], want map[string]int, hashOf func(string) uint64) {
+func checkMap[V comparable](t *testing.T, m pmap[V], want map[string]V, hashOf func(string) uint64) {
 	t.Helper()
 	if m.Len() != len(want) {
 		t.Fatalf("len %d, want %d", m.Len(), len(want))
 	}
 	for k, v := range want {
 		if got, ok := m.get(hashOf(k), k); !ok || got != v {
-			t.Fatalf("get %q = %d, %v; want %d", k, got, ok, v)
+			t.Fatalf("get %q = %v, %v; want %v", k, got, ok, v)
 		}
 	}
 	n := 0
-	m.each(func(k string, v int) {
+	m.each(func(k string, v V) {
 		n++
 		if want[k] != v {
-			t.Fatalf("each: %q = %d, want %d", k, v, want[k])
+			t.Fatalf("each: %q = %v, want %v", k, v, want[k])
 		}
 	})
 	if n != len(want) {
@@ -79,6 +80,42 @@ func TestPmapAgainstMap(t *testing.T) {
 			}
 			if _, ok := m.get(hashOf("absent"), "absent"); ok {
 				t.Fatal("found an absent key")
+			}
+		})
+	}
+}
+
+// A map whose keys are read from its values (rows) works as one that keeps
+// them, through sets, updates and deletes, with colliding hashes too.
+func TestPmapDerivedKeys(t *testing.T) {
+	for name, hashOf := range map[string]func(string) uint64{
+		"maphash":     phash,
+		"collisions":  func(k string) uint64 { return phash(k) & 0x3 << 58 },
+		"zero hashes": func(string) uint64 { return 0 },
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := rand.New(rand.NewPCG(3, 4))
+			m := pmap[string]{derive: func(row string) string { k, _, _ := strings.Cut(row, "|"); return k }}
+			want := map[string]string{}
+			for gen := uint64(1); gen <= 40; gen++ {
+				for i := 0; i < r.IntN(200); i++ {
+					k := fmt.Sprint("key-", r.IntN(300))
+					row := fmt.Sprint(k, "|", r.Int())
+					switch r.IntN(3) {
+					case 0:
+						m = m.del(gen, hashOf(k), k)
+						delete(want, k)
+					case 1:
+						m = m.update(gen, hashOf(k), k, func(old string, found bool) (string, string, bool) { return k, row, found })
+						if _, ok := want[k]; ok {
+							want[k] = row
+						}
+					default:
+						m = m.set(gen, pentry[string]{hash: hashOf(k), key: k, val: row})
+						want[k] = row
+					}
+				}
+				checkMap(t, m, want, hashOf)
 			}
 		})
 	}

@@ -99,6 +99,12 @@ func (t *tx) setRow(m pmap[string], row string) pmap[string] {
 	return m.Set(t.gen, key, row)
 }
 
+// rowKey is a row's key, its first field.
+func rowKey(row string) string {
+	key, _ := keyField(row)
+	return key
+}
+
 // keyField is a row's first field (its key, always inline) with its
 // encoding: a list (below) of that one key.
 func keyField(row string) (key, list string) {

@@ -18,7 +18,8 @@ import (
 )
 
 // maps are the tables: persistent hash maps, so that a View holds one
-// version of them all without locks.
+// version of them all without locks. The maps of rows read their keys from
+// the rows (New sets them up so).
 type maps struct {
 	// Reference records are rows (refrows.go) by VÖEN, SSN and FIN;
 	// insurers are also found by DSMF account number and insured persons

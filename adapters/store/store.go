@@ -43,7 +43,10 @@ type Stats struct {
 // New returns an empty store. (It no longer fails: its error is kept for
 // its callers.)
 func New() (*Store, error) {
-	return &Store{maps: &maps{}, waiters: map[string][]chan Result{}, lastSeen: map[string]time.Time{},
+	rows := pmap[string]{derive: rowKey}
+	m := &maps{insurers: rows, insured: rows, documents: rows, sessions: rows, outcomes: rows, applications: rows,
+		grants: rows}
+	return &Store{maps: m, waiters: map[string][]chan Result{}, lastSeen: map[string]time.Time{},
 		sh: sharer{ids: map[string]uint32{}}, refSh: sharer{ids: map[string]uint32{}}}, nil
 }
 
