@@ -71,10 +71,13 @@ func (r *LogReader) Run(ctx context.Context) error {
 	}
 
 	// Each partition's messages are handed over in chunks, through a buffer
-	// deep enough to hold a whole fetch: sarama fetches again only once
-	// every partition has handed over what it fetched, so a shallow buffer
-	// leaves the fold idle while the next fetch is on its way.
-	in := make(chan []*sarama.ConsumerMessage, 1024)
+	// deep enough to hold about a whole fetch: sarama fetches again only
+	// once every partition has handed over what it fetched, so a shallow
+	// buffer leaves the fold idle while the next fetch is on its way. A
+	// deeper one only holds more messages (pointers, headers) for the
+	// garbage collector to mark while the fold is the slower: 1,024 chunks
+	// cost a rebuild 9% more CPU than 256, 96 left the fold waiting.
+	in := make(chan []*sarama.ConsumerMessage, 256)
 	errs := make(chan error, 1)
 	var wg sync.WaitGroup
 	for _, topic := range r.topics {
