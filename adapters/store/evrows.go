@@ -169,11 +169,20 @@ func (t *tx) putApplication(a *domain.Application) error {
 	if a.ID == "" || a.InsurerVOEN == "" || a.Person.Insured.SSN == "" {
 		return fmt.Errorf("application without id, insurer or person") // as memdb refused it
 	}
-	t.deleteApplication(a.ID)
 	row := t.applicationRow(a)
 	id, voen, ssn := appKeys(row, t.maps.strs)
 	m := t.maps
-	m.applications = m.applications.Set(t.gen, id, row)
+	var old string
+	var had bool
+	m.applications = m.applications.Update(t.gen, id, func(o string, found bool) (string, string, bool) {
+		old, had = o, found
+		return id, row, true
+	})
+	if had { // it leaves the look-ups of the one it replaces
+		_, oldVOEN, oldSSN := appKeys(old, m.strs)
+		m.appsByInsurer = removeFrom(t.gen, m.appsByInsurer, oldVOEN, id)
+		m.appsBySSN = withoutKey(t.gen, m.appsBySSN, oldSSN, id)
+	}
 	m.appsByInsurer = addTo(t.gen, m.appsByInsurer, voen, id)
 	m.appsBySSN = withKey(t.gen, m.appsBySSN, ssn, row)
 	return nil
