@@ -118,7 +118,8 @@ func runReport(ctx context.Context, args []string) error {
 
 	if !skipped["memory"] {
 		logf("== memory per application")
-		perApp, apps, err := applicationMemory(n(100_000), n(1_000_000))
+		perApp, apps, err := applicationMemory(workload.Config{Insurers: n(100_000), Persons: n(1_000_000),
+			Documents: n(1_000_000), Events: n(1_000_000), Seed: 1})
 		if err != nil {
 			return fmt.Errorf("memory: %w", err)
 		}
@@ -254,11 +255,11 @@ func noticeFigures(runs int) (perSecond float64, size int) {
 	return medianOf(rates), len(pdf)
 }
 
-// applicationMemory folds the event log of a generated data set (no
-// reference data) into a fresh store and divides the heap it holds by the
-// applications in it.
-func applicationMemory(insurers, events int) (perApp float64, apps int, err error) {
-	g := workload.New(workload.Config{Insurers: insurers, Events: events, Seed: 1})
+// applicationMemory folds the event log of the cold start's data set (its
+// reference data left out) into a fresh store and divides the heap it holds
+// by the applications in it.
+func applicationMemory(cfg workload.Config) (perApp float64, apps int, err error) {
+	g := workload.New(cfg)
 	var records []store.Record
 	if _, err := g.Events(func(r workload.Record) error {
 		records = append(records, r.StoreRecord())
@@ -278,12 +279,12 @@ func applicationMemory(insurers, events int) (perApp float64, apps int, err erro
 	after := heapAlloc()
 	runtime.KeepAlive(records) // held in both measurements: only the store differs
 	v := st.View()
-	for i := 0; i < insurers; i++ {
+	for i := 0; i < cfg.Insurers; i++ {
 		apps += len(v.Applications(g.VOEN(i)))
 	}
 	runtime.KeepAlive(st)
 	if apps == 0 {
-		return 0, 0, fmt.Errorf("no application in state after %d events", events)
+		return 0, 0, fmt.Errorf("no application in state after %d events", cfg.Events)
 	}
 	return float64(after-before) / float64(apps), apps, nil
 }
