@@ -61,6 +61,20 @@ func (w *claimWork) run() {
 			w.drain()
 			return
 		case <-w.ctx.Done():
+			w.commitAcknowledged()
+			return
+		}
+	}
+}
+
+// commitAcknowledged commits what was acknowledged and not yet counted off,
+// without waiting for more.
+func (w *claimWork) commitAcknowledged() {
+	for {
+		select {
+		case rec := <-w.done:
+			w.commit(rec)
+		default:
 			return
 		}
 	}
@@ -114,6 +128,10 @@ func (w *claimWork) drain() {
 	deadline := time.NewTimer(claimDrain)
 	defer deadline.Stop()
 	for w.running > 0 {
+		w.commitAcknowledged()
+		if w.running == 0 {
+			return
+		}
 		select {
 		case rec := <-w.done:
 			w.commit(rec)
@@ -157,6 +175,11 @@ func (w *claimWork) handOut(rec *sarama.ConsumerMessage) {
 				}
 			case <-w.ctx.Done():
 				cancel()
+				select {
+				case <-msg.Acked(): // acknowledged as the claim ended: still counts
+					w.done <- rec
+				default:
+				}
 				return
 			}
 		}

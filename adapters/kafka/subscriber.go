@@ -186,5 +186,7 @@ func (h *groupHandler) ConsumeClaim(sess sarama.ConsumerGroupSession, claim sara
 	w.run()
 	cancel()
 	w.wg.Wait()
+	// Whatever was acknowledged meanwhile is committed with the session.
+	w.commitAcknowledged()
 	return nil
 }
