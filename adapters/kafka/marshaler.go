@@ -103,8 +103,26 @@ func RecordHeaders(hs []*sarama.RecordHeader) []contracts.Header {
 	out := make([]contracts.Header, 0, len(hs))
 	for _, h := range hs {
 		if h != nil {
-			out = append(out, contracts.Header{Key: string(h.Key), Value: h.Value})
+			out = append(out, contracts.Header{Key: headerName(h.Key), Value: h.Value})
 		}
 	}
 	return out
+}
+
+// knownHeaders are the header names every record carries: their names are
+// not copied for each record (seven strings a record during a rebuild).
+var knownHeaders = func() map[string]string {
+	m := map[string]string{contracts.HeaderContentType: contracts.HeaderContentType}
+	for _, attr := range []string{"specversion", "id", "source", "type", "time", "subject", "dataschema",
+		contracts.ExtensionPartitionKey, contracts.ExtensionCorrelationID} {
+		m[contracts.HeaderPrefix+attr] = contracts.HeaderPrefix + attr
+	}
+	return m
+}()
+
+func headerName(b []byte) string {
+	if name, ok := knownHeaders[string(b)]; ok { // no allocation for the look-up
+		return name
+	}
+	return string(b)
 }

@@ -157,3 +157,18 @@ func TestSubscriberTakesNoMoreThanMaxInFlight(t *testing.T) {
 	m := next(t, ch)
 	assert.Equal(t, int64(3), offset(m))
 }
+
+// RecordHeaders keeps every header, known CloudEvents names or not, and
+// copies no known name.
+func TestRecordHeaders(t *testing.T) {
+	in := []*sarama.RecordHeader{{Key: []byte("ce_id"), Value: []byte("1")}, nil,
+		{Key: []byte("x-other"), Value: []byte("2")}, {Key: []byte("content-type"), Value: []byte("application/json")}}
+	got := RecordHeaders(in)
+	require.Len(t, got, 3)
+	assert.Equal(t, "ce_id", got[0].Key)
+	assert.Equal(t, "x-other", got[1].Key)
+	assert.Equal(t, "content-type", got[2].Key)
+	assert.Equal(t, []byte("2"), got[1].Value)
+	known := []*sarama.RecordHeader{{Key: []byte("ce_type"), Value: []byte("t")}, {Key: []byte("ce_partitionkey"), Value: []byte("k")}}
+	assert.LessOrEqual(t, testing.AllocsPerRun(100, func() { RecordHeaders(known) }), 1.0, "the slice at most, no name")
+}
