@@ -100,6 +100,7 @@ func (h *Handler) handleRecord(ctx context.Context, in Inbound, ob *outbox) (err
 	defer func() {
 		if p := recover(); p != nil {
 			// The panic's value may hold message data: log where, not what.
+			ob.drop() // whatever was answered before it: the answer is INTERNAL_ERROR
 			outcome, err = h.failPermanently(ctx, in, fmt.Errorf("panic (%T) at:\n%s", p, debug.Stack()))
 		}
 		err = h.audit(ctx, in, decoded, typ, outcome, err)
@@ -123,6 +124,7 @@ func (h *Handler) handleRecord(ctx context.Context, in Inbound, ob *outbox) (err
 	typ, decoded = cmd.typ, &cmd
 	outcome, err = h.handle(ctx, cmd)
 	if err != nil && !errors.Is(err, ErrTransient) {
+		ob.drop()
 		outcome, err = h.failPermanently(ctx, in, err)
 	}
 	return err

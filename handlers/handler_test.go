@@ -202,6 +202,7 @@ func TestPermanentFailureIsAnsweredAndDeadLettered(t *testing.T) {
 			e := lastReply(t, log)
 			assert.Equal(t, "INTERNAL_ERROR", e.Code)
 			assert.Equal(t, submit.ID, e.CommandID)
+			assert.Len(t, log.on(contracts.TopicReplies), 2, "the login's answer and the submit's one answer")
 			assert.Len(t, log.on(contracts.TopicDeadLetter), 1)
 		})
 	}
