@@ -191,8 +191,10 @@ func ValidatePayload(ceType string, data []byte) error {
 	// Objects with a repeated name are refused: the validator sees the last
 	// value while other readers may take the first, and that difference is
 	// how a checked document smuggles an unchecked value past the schema.
-	if ptr, dup := duplicateName(data); dup {
-		return &SchemaError{Type: ceType, Violations: []Violation{{Pointer: ptr, Keyword: "duplicateName"}}}
+	if mayRepeatName(data) {
+		if ptr, dup := duplicateName(data); dup {
+			return &SchemaError{Type: ceType, Violations: []Violation{{Pointer: ptr, Keyword: "duplicateName"}}}
+		}
 	}
 	err = sch.Validate(doc)
 	if err == nil {
