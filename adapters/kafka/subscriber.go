@@ -25,7 +25,7 @@ type SubscriberConfig struct {
 	// Sarama is the client configuration (SaramaConfig plus group tuning).
 	Sarama *sarama.Config
 	// MaxInFlight bounds the records of one partition taken and not yet
-	// acknowledged; it is the subscriber's back-pressure. Default 512.
+	// acknowledged; it is the subscriber's back-pressure. Default 64.
 	MaxInFlight int
 	// NackResendSleep is the pause before a nacked message is handed out
 	// again. Default 250 ms.
@@ -40,7 +40,7 @@ type SubscriberConfig struct {
 
 func (c *SubscriberConfig) setDefaults() {
 	if c.MaxInFlight <= 0 {
-		c.MaxInFlight = 512
+		c.MaxInFlight = 64
 	}
 	if c.NackResendSleep == 0 {
 		c.NackResendSleep = 250 * time.Millisecond

@@ -88,7 +88,7 @@ func Defaults() Config {
 		GroupSessionTimeout: 10 * time.Second,
 		GroupHeartbeat:      time.Second,
 		ClientID:            "dsmf-ssc-adapter",
-		MaxInFlight:         512,
+		MaxInFlight:         64,
 		ProducerConns:       4,
 	}
 }
