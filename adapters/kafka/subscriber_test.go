@@ -172,3 +172,75 @@ func TestRecordHeaders(t *testing.T) {
 	known := []*sarama.RecordHeader{{Key: []byte("ce_type"), Value: []byte("t")}, {Key: []byte("ce_partitionkey"), Value: []byte("k")}}
 	assert.LessOrEqual(t, testing.AllocsPerRun(100, func() { RecordHeaders(known) }), 1.0, "the slice at most, no name")
 }
+
+// Two members of one group, the second joining while the first is handling
+// a stream of records of many keys: every record is acknowledged by one of
+// them (some twice, after the handover: never fewer than once), and the
+// second member does take over part of the work.
+func TestSubscriberRebalanceLosesNothing(t *testing.T) {
+	const keys, perKey = 30, 40
+	client, producer := readerCluster(t, map[string]int32{subTopic: 4})
+	var addrs []string
+	for _, b := range client.Brokers() {
+		addrs = append(addrs, b.Addr())
+	}
+	member := func() <-chan *message.Message {
+		sc := Config{ClientID: "rebalance-test"}.SaramaConfig()
+		sc.Consumer.Offsets.AutoCommit.Interval = 50 * time.Millisecond
+		sc.Consumer.Group.Session.Timeout = 6 * time.Second
+		sc.Consumer.Group.Heartbeat.Interval = 200 * time.Millisecond
+		s, err := NewSubscriber(SubscriberConfig{Brokers: addrs, ConsumerGroup: "g", Sarama: sc, MaxInFlight: 8}, nil)
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = s.Close() })
+		ch, err := s.Subscribe(context.Background(), subTopic)
+		require.NoError(t, err)
+		return ch
+	}
+	type handled struct {
+		member int
+		record string // key@offset (a key lives on one partition)
+	}
+	acked := make(chan handled, keys*perKey*2)
+	handle := func(id int, ch <-chan *message.Message) {
+		for m := range ch {
+			time.Sleep(time.Millisecond) // some work
+			acked <- handled{id, fmt.Sprintf("%s@%d", key(m), offset(m))}
+			m.Ack()
+		}
+	}
+	send := func(from, to int) {
+		var msgs []*sarama.ProducerMessage
+		for i := from; i < to; i++ {
+			for k := 0; k < keys; k++ {
+				msgs = append(msgs, &sarama.ProducerMessage{Topic: subTopic, Key: sarama.StringEncoder(fmt.Sprint("k", k)),
+					Value: sarama.StringEncoder(fmt.Sprint(i))})
+			}
+		}
+		require.NoError(t, producer.SendMessages(msgs))
+	}
+
+	go handle(1, member())
+	send(0, perKey/2)
+	seen := map[string]bool{}
+	byMember := map[int]int{}
+	take := func(h handled) {
+		seen[h.record] = true
+		byMember[h.member]++
+	}
+	for len(seen) < keys*perKey/4 {
+		take(<-acked)
+	}
+	go handle(2, member()) // joins mid-stream
+	send(perKey/2, perKey)
+	deadline := time.After(60 * time.Second)
+	for len(seen) < keys*perKey {
+		select {
+		case h := <-acked:
+			take(h)
+		case <-deadline:
+			t.Fatalf("only %d of %d records acknowledged", len(seen), keys*perKey)
+		}
+	}
+	assert.Len(t, seen, keys*perKey, "every record acknowledged")
+	assert.Positive(t, byMember[2], "the second member took over partitions")
+}
