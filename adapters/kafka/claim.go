@@ -150,7 +150,7 @@ func (w *claimWork) handOut(rec *sarama.ConsumerMessage) {
 	w.wg.Add(1)
 	go func() {
 		defer w.wg.Done()
-		msg, _ := CloudEventsMarshaler{}.Unmarshal(rec) // never fails
+		msg := newMessage(rec)
 		for {
 			ctx, cancel := context.WithCancel(w.ctx)
 			msg.SetContext(withRecord(ctx, rec))

@@ -1,5 +1,5 @@
 // Package kafka connects the adapter to Kafka: sarama configuration, the
-// CloudEvents marshaler, the command subscriber (a watermill Subscriber) and
+// CloudEvents headers, the command subscriber (a watermill Subscriber) and
 // producer, topic creation, the event-log reader that rebuilds state, and an
 // embedded broker for development.
 package kafka

@@ -8,51 +8,18 @@ import (
 	"github.com/dsmf/ssc-adapter/contracts"
 )
 
-// CloudEventsMarshaler carries CloudEvents in binary content mode between
-// watermill and Kafka. A watermill message's metadata holds the Kafka headers
-// (ce_* and content-type) and its payload is the event data; the record key is
-// the ce_partitionkey header.
+// MetaKey is the metadata key of a consumed message's record key, beside
+// its headers.
+const MetaKey = "x-kafka-key"
+
+// newMessage makes the watermill message of a consumed record, CloudEvents
+// in binary content mode: the metadata holds the Kafka headers (ce_* and
+// content-type) and the record key, the payload is the event data.
 //
-// Unmarshal never fails: a record that is not a CloudEvent still reaches the
-// handler, which sends it to the dead-letter topic: failing here would stall
+// It never fails: a record that is not a CloudEvent still reaches the
+// handler, which sends it to the dead-letter topic; failing here would stall
 // the partition.
-type CloudEventsMarshaler struct{}
-
-var _ interface {
-	Marshal(string, *message.Message) (*sarama.ProducerMessage, error)
-	Unmarshal(*sarama.ConsumerMessage) (*message.Message, error)
-} = CloudEventsMarshaler{}
-
-// Metadata keys the marshaler sets on consumed messages, beside the headers.
-const (
-	MetaKey = "x-kafka-key"
-)
-
-// Marshal turns a watermill message into a Kafka record.
-func (CloudEventsMarshaler) Marshal(topic string, msg *message.Message) (*sarama.ProducerMessage, error) {
-	headers := make([]sarama.RecordHeader, 0, len(msg.Metadata))
-	var key sarama.Encoder
-	for k, v := range msg.Metadata {
-		if k == MetaKey {
-			continue
-		}
-		if k == contracts.HeaderPrefix+contracts.ExtensionPartitionKey && v != "" {
-			key = sarama.StringEncoder(v)
-		}
-		headers = append(headers, sarama.RecordHeader{Key: []byte(k), Value: []byte(v)})
-	}
-	if key == nil && msg.Metadata.Get(MetaKey) != "" {
-		key = sarama.StringEncoder(msg.Metadata.Get(MetaKey))
-	}
-	var value sarama.Encoder
-	if msg.Payload != nil {
-		value = sarama.ByteEncoder(msg.Payload)
-	}
-	return &sarama.ProducerMessage{Topic: topic, Key: key, Value: value, Headers: headers}, nil
-}
-
-// Unmarshal turns a Kafka record into a watermill message.
-func (CloudEventsMarshaler) Unmarshal(rec *sarama.ConsumerMessage) (*message.Message, error) {
+func newMessage(rec *sarama.ConsumerMessage) *message.Message {
 	md := make(message.Metadata, len(rec.Headers)+1)
 	id := ""
 	for _, h := range rec.Headers {
@@ -72,29 +39,7 @@ func (CloudEventsMarshaler) Unmarshal(rec *sarama.ConsumerMessage) (*message.Mes
 	}
 	msg := message.NewMessage(id, rec.Value)
 	msg.Metadata = md
-	return msg, nil
-}
-
-// ToMessage puts an envelope into a watermill message in binary content mode.
-func ToMessage(e contracts.Envelope) *message.Message {
-	msg := message.NewMessage(e.ID, e.Data)
-	for _, h := range e.BinaryHeaders() {
-		msg.Metadata.Set(h.Key, string(h.Value))
-	}
 	return msg
-}
-
-// Headers returns a consumed message's Kafka headers and key.
-func Headers(msg *message.Message) (key []byte, headers []contracts.Header) {
-	headers = make([]contracts.Header, 0, len(msg.Metadata))
-	for k, v := range msg.Metadata {
-		if k == MetaKey {
-			key = []byte(v)
-			continue
-		}
-		headers = append(headers, contracts.Header{Key: k, Value: []byte(v)})
-	}
-	return key, headers
 }
 
 // RecordHeaders converts a consumed record's headers for the contract's

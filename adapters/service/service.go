@@ -352,13 +352,14 @@ func (s *Service) router(h *handlers.Handler) (*message.Router, error) {
 	return r, nil
 }
 
+// inbound is the record a Subscriber's message was made from.
 func inbound(topic string, msg *message.Message) handlers.Inbound {
-	if rec, ok := kafka.RecordFromContext(msg.Context()); ok {
-		return handlers.Inbound{Topic: topic, Partition: rec.Partition, Offset: rec.Offset, Key: rec.Key,
-			Headers: kafka.RecordHeaders(rec.Headers), Value: rec.Value}
+	rec, ok := kafka.RecordFromContext(msg.Context())
+	if !ok { // not from kafka.Subscriber: no headers, so the handler dead-letters it
+		return handlers.Inbound{Topic: topic, Value: msg.Payload}
 	}
-	key, headers := kafka.Headers(msg)
-	return handlers.Inbound{Topic: topic, Key: key, Headers: headers, Value: msg.Payload}
+	return handlers.Inbound{Topic: topic, Partition: rec.Partition, Offset: rec.Offset, Key: rec.Key,
+		Headers: kafka.RecordHeaders(rec.Headers), Value: rec.Value}
 }
 
 // watchBroker reports not-ready while Kafka cannot be reached; sarama

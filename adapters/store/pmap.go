@@ -176,13 +176,7 @@ func (n *pnode[V]) update(gen uint64, h uint64, key string, f func(V, bool) (str
 	if depth >= pMaxDepth {
 		for i, x := range n.entries {
 			if keyOf(derive, &x) == key {
-				k, v, ok := f(x.val, true)
-				if !ok {
-					return n, false, false
-				}
-				n = n.editable(gen)
-				n.entries[i] = newEntry(derive, h, k, v)
-				return n, false, true
+				return n.replace(gen, i, h, x.val, f, derive)
 			}
 		}
 		var zero V
@@ -200,13 +194,7 @@ func (n *pnode[V]) update(gen uint64, h uint64, key string, f func(V, bool) (str
 		i := index(n.dataMap, bit)
 		old := n.entries[i]
 		if old.hash == h && keyOf(derive, &old) == key {
-			k, v, ok := f(old.val, true)
-			if !ok {
-				return n, false, false
-			}
-			n = n.editable(gen)
-			n.entries[i] = newEntry(derive, h, k, v)
-			return n, false, true
+			return n.replace(gen, i, h, old.val, f, derive)
 		}
 		var zero V
 		k, v, ok := f(zero, false)
@@ -246,6 +234,17 @@ func (n *pnode[V]) update(gen uint64, h uint64, key string, f func(V, bool) (str
 		n.dataMap |= bit
 		return n, true, true
 	}
+}
+
+// replace sets entry i, whose key is found, to what f makes of its value.
+func (n *pnode[V]) replace(gen uint64, i int, h uint64, old V, f func(V, bool) (string, V, bool), derive func(V) string) (_ *pnode[V], added, changed bool) {
+	k, v, ok := f(old, true)
+	if !ok {
+		return n, false, false
+	}
+	n = n.editable(gen)
+	n.entries[i] = newEntry(derive, h, k, v)
+	return n, false, true
 }
 
 // pair is a node holding two entries whose hashes agree above depth.

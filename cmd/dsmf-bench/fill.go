@@ -25,31 +25,11 @@ type filled struct {
 // Reference records are made by several goroutines at once; events by one,
 // in order, so that each insurer's seq numbers arrive in order.
 func fill(ctx context.Context, addrs []string, g *workload.Generator) (filled, error) {
-	cfg := saramaConfig()
-	// Fast, not durable: one broker in memory, nothing to retry against.
-	cfg.Producer.Idempotent = false
-	cfg.Net.MaxOpenRequests = 5
-	cfg.Producer.RequiredAcks = sarama.WaitForLocal
-	cfg.Producer.Retry.Max = 0 // a retry could reorder an insurer's events: fail instead
-	cfg.Producer.Return.Successes = false
-	cfg.Producer.Flush.Frequency = 5 * time.Millisecond
-	cfg.Producer.Flush.Bytes = 512 << 10
-	cfg.ChannelBufferSize = 8192
-	p, err := sarama.NewAsyncProducer(addrs, cfg)
+	w, err := newBulkWriter(addrs, false)
 	if err != nil {
-		return filled{}, fmt.Errorf("producer: %w", err)
+		return filled{}, err
 	}
-	var errCount atomic.Int64
-	var firstErr atomic.Value
-	errsDone := make(chan struct{})
-	go func() {
-		defer close(errsDone)
-		for e := range p.Errors() {
-			if errCount.Add(1) == 1 {
-				firstErr.Store(e.Err)
-			}
-		}
-	}()
+	p := w.p
 
 	start := time.Now()
 	var refs, events atomic.Int64
@@ -103,16 +83,61 @@ func fill(ctx context.Context, addrs []string, g *workload.Generator) (filled, e
 		}
 	}()
 	wg.Wait()
-	closeErr := p.Close() // flushes everything buffered
-	<-errsDone
+	closeErr := w.close()
 	took := time.Since(start).Seconds()
 	switch {
 	case genErr != nil:
 		return filled{}, genErr
-	case errCount.Load() > 0:
-		return filled{}, fmt.Errorf("%d records not written, the first: %v", errCount.Load(), firstErr.Load())
 	case closeErr != nil:
 		return filled{}, closeErr
 	}
 	return filled{References: refs.Load(), Events: events.Load(), Counts: counts, Seconds: took}, nil
+}
+
+// bulkWriter writes fast, not durably: one broker in memory, nothing to
+// retry against. manual keeps each record's Partition.
+type bulkWriter struct {
+	p        sarama.AsyncProducer
+	errCount atomic.Int64
+	firstErr atomic.Value
+	errsDone chan struct{}
+}
+
+func newBulkWriter(addrs []string, manual bool) (*bulkWriter, error) {
+	cfg := saramaConfig()
+	cfg.Producer.Idempotent = false
+	cfg.Net.MaxOpenRequests = 5
+	cfg.Producer.RequiredAcks = sarama.WaitForLocal
+	cfg.Producer.Retry.Max = 0 // a retry could reorder an insurer's events: fail instead
+	cfg.Producer.Return.Successes = false
+	cfg.Producer.Flush.Frequency = 5 * time.Millisecond
+	cfg.Producer.Flush.Bytes = 512 << 10
+	cfg.ChannelBufferSize = 8192
+	if manual {
+		cfg.Producer.Partitioner = sarama.NewManualPartitioner
+	}
+	p, err := sarama.NewAsyncProducer(addrs, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("producer: %w", err)
+	}
+	w := &bulkWriter{p: p, errsDone: make(chan struct{})}
+	go func() {
+		defer close(w.errsDone)
+		for e := range p.Errors() {
+			if w.errCount.Add(1) == 1 {
+				w.firstErr.Store(e.Err)
+			}
+		}
+	}()
+	return w, nil
+}
+
+// close flushes everything buffered and says whether all of it was written.
+func (w *bulkWriter) close() error {
+	closeErr := w.p.Close()
+	<-w.errsDone
+	if n := w.errCount.Load(); n > 0 {
+		return fmt.Errorf("%d records not written, the first: %v", n, w.firstErr.Load())
+	}
+	return closeErr
 }

@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"text/tabwriter"
 	"time"
 
@@ -161,30 +160,11 @@ func createTopics(addrs []string, partitions int32, topics ...string) error {
 // pipeFill writes n command-like JSON messages of about size bytes, spread
 // evenly over the partitions.
 func pipeFill(ctx context.Context, addrs []string, topic string, partitions int32, n, size int) (time.Duration, error) {
-	cfg := saramaConfig()
-	cfg.Producer.Idempotent = false
-	cfg.Net.MaxOpenRequests = 5
-	cfg.Producer.RequiredAcks = sarama.WaitForLocal
-	cfg.Producer.Return.Successes = false
-	cfg.Producer.Partitioner = sarama.NewManualPartitioner
-	cfg.Producer.Flush.Frequency = 5 * time.Millisecond
-	cfg.Producer.Flush.Bytes = 512 << 10
-	cfg.ChannelBufferSize = 8192
-	p, err := sarama.NewAsyncProducer(addrs, cfg)
+	w, err := newBulkWriter(addrs, true)
 	if err != nil {
 		return 0, err
 	}
-	var errs atomic.Int64
-	var first atomic.Value
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for e := range p.Errors() {
-			if errs.Add(1) == 1 {
-				first.Store(e.Err)
-			}
-		}
-	}()
+	p := w.p
 	start := time.Now()
 	for i := 0; i < n && ctx.Err() == nil; i++ {
 		key := fmt.Sprintf("%010d", 1_000_000_000+i%100_000)
@@ -197,11 +177,7 @@ func pipeFill(ctx context.Context, addrs []string, topic string, partitions int3
 		p.Input() <- &sarama.ProducerMessage{Topic: topic, Partition: int32(i) % partitions, Key: sarama.StringEncoder(key), Value: sarama.StringEncoder(v),
 			Headers: []sarama.RecordHeader{{Key: []byte("ce_type"), Value: []byte("az.gov.dsmf.ssc.draft.save.v1")}, {Key: []byte("ce_id"), Value: []byte(fmt.Sprintf("cmd-%d", i))}}}
 	}
-	closeErr := p.Close()
-	<-done
-	if errs.Load() > 0 {
-		return 0, fmt.Errorf("%d messages not written, the first: %v", errs.Load(), first.Load())
-	}
+	closeErr := w.close()
 	if ctx.Err() != nil {
 		return 0, ctx.Err()
 	}
@@ -243,39 +219,67 @@ func (f *forwarder) ConsumeClaim(s sarama.ConsumerGroupSession, c sarama.Consume
 	}
 }
 
-// pipeOnce forwards every message of in to out and times it from the first
-// message consumed to the last one acknowledged by the broker; it then
-// checks that the output's end offsets add up to n.
-func pipeOnce(ctx context.Context, addrs []string, in, out, group string, n int64) (int64, time.Duration, error) {
-	pcfg := saramaConfig() // acks=all, idempotent, as the adapter
+// forwarding is the pipe at work: a consumer group reading in, forwarding
+// each record to out through an async producer with the adapter's settings
+// (acks=all, idempotent), on the same partition.
+type forwarding struct {
+	f        *forwarder
+	p        sarama.AsyncProducer
+	cg       sarama.ConsumerGroup
+	consumed chan error // the group's loop ended: nil, or why
+	cancel   context.CancelFunc
+}
+
+func startForwarding(ctx context.Context, addrs []string, in, out, group string) (*forwarding, error) {
+	pcfg := saramaConfig()
 	pcfg.Producer.Partitioner = sarama.NewManualPartitioner
 	p, err := sarama.NewAsyncProducer(addrs, pcfg)
 	if err != nil {
-		return 0, 0, err
+		return nil, err
 	}
 	ccfg := saramaConfig()
 	ccfg.Consumer.Offsets.Initial = sarama.OffsetOldest
 	cg, err := sarama.NewConsumerGroup(addrs, group, ccfg)
 	if err != nil {
 		p.Close()
-		return 0, 0, err
+		return nil, err
 	}
-	f := &forwarder{out: out, p: p, start: make(chan time.Time, 1)}
 	cctx, cancel := context.WithCancel(ctx)
-	consumed := make(chan error, 1)
+	r := &forwarding{f: &forwarder{out: out, p: p, start: make(chan time.Time, 1)}, p: p, cg: cg,
+		consumed: make(chan error, 1), cancel: cancel}
 	go func() {
 		for cctx.Err() == nil {
-			if err := cg.Consume(cctx, []string{in}, f); err != nil && cctx.Err() == nil {
-				consumed <- err
+			if err := cg.Consume(cctx, []string{in}, r.f); err != nil && cctx.Err() == nil {
+				r.consumed <- err
 				return
 			}
 		}
-		consumed <- nil
+		r.consumed <- nil
 	}()
 	go func() {
 		for range cg.Errors() {
 		}
 	}()
+	return r, nil
+}
+
+// stop ends the group's loop, then closes the group and the producer.
+func (r *forwarding) stop() {
+	r.cancel()
+	<-r.consumed
+	r.cg.Close()
+	r.p.Close()
+}
+
+// pipeOnce forwards every message of in to out and times it from the first
+// message consumed to the last one acknowledged by the broker; it then
+// checks that the output's end offsets add up to n.
+func pipeOnce(ctx context.Context, addrs []string, in, out, group string, n int64) (int64, time.Duration, error) {
+	r, err := startForwarding(ctx, addrs, in, out, group)
+	if err != nil {
+		return 0, 0, err
+	}
+	p, f, consumed := r.p, r.f, r.consumed
 	var acked, failed int64
 	var end time.Time
 	var firstErr error
@@ -293,23 +297,20 @@ func pipeOnce(ctx context.Context, addrs []string, in, out, group string, n int6
 				firstErr = e.Err
 			}
 		case err := <-consumed:
-			cancel()
+			r.cancel()
+			r.cg.Close()
 			p.Close()
 			return 0, 0, fmt.Errorf("consumer group: %v", err)
 		case <-timeout:
 			firstErr = fmt.Errorf("only %d of %d forwarded in 10 minutes", acked, n)
 			failed = n
 		case <-ctx.Done():
-			cancel()
-			p.Close()
+			r.stop()
 			return 0, 0, ctx.Err()
 		}
 	}
 	start := <-f.start
-	cancel()
-	<-consumed
-	cg.Close()
-	p.Close()
+	r.stop()
 	if firstErr != nil {
 		return 0, 0, fmt.Errorf("%d not forwarded, the first: %v", failed, firstErr)
 	}

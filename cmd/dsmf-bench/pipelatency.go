@@ -30,33 +30,14 @@ func pipeLatency(ctx context.Context, addrs []string, partitions int32, rate flo
 	if err := createTopics(addrs, partitions, in, out); err != nil {
 		return phaseResult{}, err
 	}
-	fwdCfg := saramaConfig()
-	fwdCfg.Producer.Partitioner = sarama.NewManualPartitioner
-	fwd, err := sarama.NewAsyncProducer(addrs, fwdCfg)
+	r, err := startForwarding(ctx, addrs, in, out, pipeGroupPrefix+"lat."+tag)
 	if err != nil {
 		return phaseResult{}, err
 	}
-	defer fwd.Close()
-	discardResults(fwd)
-	ccfg := saramaConfig()
-	ccfg.Consumer.Offsets.Initial = sarama.OffsetOldest
-	cg, err := sarama.NewConsumerGroup(addrs, pipeGroupPrefix+"lat."+tag, ccfg)
-	if err != nil {
-		return phaseResult{}, err
-	}
-	defer cg.Close()
-	go func() {
-		for range cg.Errors() {
-		}
-	}()
+	defer r.stop()
+	discardResults(r.p)
 	cctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	f := &forwarder{out: out, p: fwd, start: make(chan time.Time, 1)}
-	go func() {
-		for cctx.Err() == nil {
-			_ = cg.Consume(cctx, []string{in}, f)
-		}
-	}()
 
 	// Read the output back.
 	rcfg := saramaConfig()

@@ -116,17 +116,31 @@ func runRebuild(ctx context.Context, args []string) error {
 		fmt.Printf("the topics already hold %d records: measuring those\n", have)
 	}
 
-	var ceilings, rebuilds []measurement
-	for i := 0; i < *runs; i++ {
+	ceilings, rebuilds, err := measureRuns(ctx, b.Addrs, *runs, *profile, have, func(format string, args ...any) {
+		fmt.Printf(format+"\n", args...)
+	})
+	if err != nil {
+		return err
+	}
+	report(cfg, have, ceilings, rebuilds)
+	return nil
+}
+
+// measureRuns measures the plain read and the rebuild of topics holding
+// have records, runs times each, each in a fresh child process; progress
+// gets a line per measurement.
+func measureRuns(ctx context.Context, addrs []string, runs int, profile string, have int64,
+	progress func(format string, args ...any)) (ceilings, rebuilds []measurement, err error) {
+	for i := 0; i < runs; i++ {
 		for _, kind := range []string{"ceiling", "rebuild"} {
-			m, err := measureInChild(ctx, kind, b.Addrs, *profile)
+			m, err := measureInChild(ctx, kind, addrs, profile)
 			if err != nil {
-				return err
+				return nil, nil, err
 			}
 			if m.Records != have {
-				return fmt.Errorf("%s read %d records, the topics hold %d", kind, m.Records, have)
+				return nil, nil, fmt.Errorf("%s read %d records, the topics hold %d", kind, m.Records, have)
 			}
-			fmt.Printf("  run %d %-8s %9d records in %6.2f s: %8.0f records/s, %6.2f s of CPU\n", i+1, kind, m.Records, m.Seconds, m.rate(), m.CPU)
+			progress("  run %d %-8s %9d records in %6.2f s: %8.0f records/s, %6.2f s of CPU", i+1, kind, m.Records, m.Seconds, m.rate(), m.CPU)
 			if kind == "ceiling" {
 				ceilings = append(ceilings, m)
 			} else {
@@ -134,8 +148,7 @@ func runRebuild(ctx context.Context, args []string) error {
 			}
 		}
 	}
-	report(cfg, have, ceilings, rebuilds)
-	return nil
+	return ceilings, rebuilds, nil
 }
 
 // recordsIn counts the records between the oldest and the end offsets.

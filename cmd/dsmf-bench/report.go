@@ -202,20 +202,13 @@ func coldStartMedians(ctx context.Context, cfg workload.Config, runs int) (plain
 	if _, err := fill(ctx, b.Addrs, workload.New(cfg)); err != nil {
 		return plain, rebuild, 0, err
 	}
-	var ceilings, rebuilds []measurement
-	for i := 0; i < runs; i++ {
-		for _, kind := range []string{"ceiling", "rebuild"} {
-			m, err := measureInChild(ctx, kind, b.Addrs, "")
-			if err != nil {
-				return plain, rebuild, 0, err
-			}
-			logf("  run %d %-8s %9d records in %6.2f s", i+1, kind, m.Records, m.Seconds)
-			if kind == "ceiling" {
-				ceilings = append(ceilings, m)
-			} else {
-				rebuilds = append(rebuilds, m)
-			}
-		}
+	have, err := recordsIn(b.Addrs, stateTopics)
+	if err != nil {
+		return plain, rebuild, 0, err
+	}
+	ceilings, rebuilds, err := measureRuns(ctx, b.Addrs, runs, "", have, logf)
+	if err != nil {
+		return plain, rebuild, 0, err
 	}
 	figures := func(ms []measurement) coldFigures {
 		return coldFigures{rate: median(ms, measurement.rate), seconds: median(ms, func(m measurement) float64 { return m.Seconds }),
