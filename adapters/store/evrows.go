@@ -174,17 +174,17 @@ func (t *tx) putApplication(a *domain.Application) error {
 	m := t.maps
 	var old string
 	var had bool
-	m.applications = m.applications.Update(t.gen, id, func(o string, found bool) (string, string, bool) {
+	m.applications = m.applications.Update(t.w, id, func(o string, found bool) (string, string, bool) {
 		old, had = o, found
 		return id, row, true
 	})
 	if had { // it leaves the look-ups of the one it replaces
 		_, oldVOEN, oldSSN := appKeys(old, m.strs)
-		m.appsByInsurer = removeFrom(t.gen, m.appsByInsurer, oldVOEN, id)
-		m.appsBySSN = withoutKey(t.gen, m.appsBySSN, oldSSN, id)
+		m.appsByInsurer = removeFrom(t.w.gen, m.appsByInsurer, oldVOEN, id)
+		m.appsBySSN = withoutKey(t.w, m.appsBySSN, oldSSN, id)
 	}
-	m.appsByInsurer = addTo(t.gen, m.appsByInsurer, voen, id)
-	m.appsBySSN = withKey(t.gen, m.appsBySSN, ssn, row)
+	m.appsByInsurer = addTo(t.w.gen, m.appsByInsurer, voen, id)
+	m.appsBySSN = withKey(t.w, m.appsBySSN, ssn, row)
 	return nil
 }
 
@@ -196,9 +196,9 @@ func (t *tx) deleteApplication(id string) bool {
 		return false
 	}
 	_, voen, ssn := appKeys(old, m.strs)
-	m.applications = m.applications.Delete(t.gen, id)
-	m.appsByInsurer = removeFrom(t.gen, m.appsByInsurer, voen, id)
-	m.appsBySSN = withoutKey(t.gen, m.appsBySSN, ssn, id)
+	m.applications = m.applications.Delete(t.w, id)
+	m.appsByInsurer = removeFrom(t.w.gen, m.appsByInsurer, voen, id)
+	m.appsBySSN = withoutKey(t.w, m.appsBySSN, ssn, id)
 	return true
 }
 
@@ -282,12 +282,12 @@ func (t *tx) putGrant(g *domain.Grant) error {
 	}
 	m := t.maps
 	if old, ok := m.grants.Get(g.ID); ok {
-		m.grantsByInsurer = removeFrom(t.gen, m.grantsByInsurer, readGrant(old, *t.strs).InsurerVOEN, g.ID)
+		m.grantsByInsurer = removeFrom(t.w.gen, m.grantsByInsurer, readGrant(old, *t.strs).InsurerVOEN, g.ID)
 	}
 	row := t.grantRow(g)
 	id, _ := keyField(row)
-	m.grants = m.grants.Set(t.gen, id, row)
-	m.grantsByInsurer = addTo(t.gen, m.grantsByInsurer, t.share(g.InsurerVOEN), id)
+	m.grants = m.grants.Set(t.w, id, row)
+	m.grantsByInsurer = addTo(t.w.gen, m.grantsByInsurer, t.share(g.InsurerVOEN), id)
 	return nil
 }
 

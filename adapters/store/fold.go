@@ -40,15 +40,19 @@ func (s *Store) Apply(records []Record) {
 		s.viewed.Store(false)
 		s.snap.Unlock()
 	}
+	// A held batch writes into the tables' flat bases while no View has
+	// seen them (table.go): the bulk of a rebuild.
+	w := wr{gen: s.gen, bulk: held && !s.frozen.Load()}
 	m := *s.maps
-	t := &tx{maps: &m, gen: s.gen, sh: &s.sh, strs: &m.strs, buf: s.buf}
+	m.based = m.based || w.bulk
+	t := &tx{maps: &m, w: w, sh: &s.sh, strs: &m.strs, buf: s.buf}
 
 	// References and events change disjoint tables, each kind with a table
 	// of shared strings of its own: a big batch (a rebuild) folds the
 	// references on a goroutine of their own, each kind in its order.
 	var refs Stats
 	foldRefs := func() {
-		tr := &tx{maps: &m, gen: s.gen, sh: &s.refSh, strs: &m.refStrs, buf: s.refBuf}
+		tr := &tx{maps: &m, w: w, sh: &s.refSh, strs: &m.refStrs, buf: s.refBuf}
 		for _, r := range records {
 			switch r.Topic {
 			case contracts.TopicInsurers, contracts.TopicInsuredPersons, contracts.TopicIdentityDocuments:
@@ -140,7 +144,7 @@ var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 // tx is one Apply's writes: new versions of the maps, published together.
 type tx struct {
 	maps *maps
-	gen  uint64
+	w    wr      // how it writes
 	sh   *sharer // with strs, the table of shared strings this tx writes to
 	strs *strs
 	buf  []byte
@@ -168,11 +172,11 @@ func applyReference(t *tx, r Record) error {
 		key := string(r.Key)
 		switch r.Topic {
 		case contracts.TopicInsurers:
-			deleteLooked(t.gen, &m.insurers, &m.insurersByAccount, key)
+			deleteLooked(t.w, &m.insurers, &m.insurersByAccount, key)
 		case contracts.TopicInsuredPersons:
-			deleteLooked(t.gen, &m.insured, &m.insuredByFIN, key)
+			deleteLooked(t.w, &m.insured, &m.insuredByFIN, key)
 		default:
-			m.documents = m.documents.Delete(t.gen, key)
+			m.documents = m.documents.Delete(t.w, key)
 		}
 		return nil
 	}
@@ -187,13 +191,13 @@ func applyReference(t *tx, r Record) error {
 		if err != nil || v.VOEN == "" || v.AccountNumber == "" {
 			return fmt.Errorf("insurer record: %w", err)
 		}
-		putLooked(t.gen, &m.insurers, &m.insurersByAccount, t.insurerRow(&v))
+		putLooked(t.w, &m.insurers, &m.insurersByAccount, t.insurerRow(&v))
 	case contracts.TopicInsuredPersons:
 		v, err := decodeInsured(data)
 		if err != nil || v.SSN == "" || v.FIN == "" || v.InsurerVOEN == "" {
 			return fmt.Errorf("insured person record: %w", err)
 		}
-		putLooked(t.gen, &m.insured, &m.insuredByFIN, t.insuredRow(&v))
+		putLooked(t.w, &m.insured, &m.insuredByFIN, t.insuredRow(&v))
 	default:
 		v, err := decodeDocument(data)
 		if err != nil || v.FIN == "" {
@@ -201,7 +205,7 @@ func applyReference(t *tx, r Record) error {
 		}
 		row := t.documentRow(&v)
 		key, _ := keyField(row)
-		m.documents = m.documents.Set(t.gen, key, row)
+		m.documents = m.documents.Set(t.w, key, row)
 	}
 	return nil
 }
@@ -354,7 +358,7 @@ func (s *Store) applyEvent(t *tx, d decoded) (fate, error) {
 		return f, nil
 	}
 	stream.Seq++
-	t.maps.streams = t.maps.streams.Set(t.gen, stream.VOEN, stream)
+	t.maps.streams = t.maps.streams.Set(t.w.gen, stream.VOEN, stream)
 	row := t.outcomeRow(&out)
 	t.maps.outcomes = t.setRow(t.maps.outcomes, row)
 	t.rememberOutcome(&out)
@@ -387,7 +391,7 @@ func foldEvent(t *tx, ev event, stream *Stream, out *Outcome) error {
 		out.Ref = e.SessionID
 		t.maps.sessions = t.setRow(t.maps.sessions, t.sessionRow(&s))
 		if e.AssertionID != "" {
-			t.maps.assertions = t.maps.assertions.Set(t.gen, e.AssertionID, e.At)
+			t.maps.assertions = t.maps.assertions.Set(t.w.gen, e.AssertionID, e.At)
 		}
 		return nil
 	case contracts.TypeSessionClosed:
@@ -449,7 +453,7 @@ func foldEvent(t *tx, ev event, stream *Stream, out *Outcome) error {
 		}
 		if a.Status == domain.StatusCompleted {
 			ssn := a.Person.Insured.SSN
-			t.maps.certificates = t.maps.certificates.Set(t.gen, ssn, &CertificateChange{SSN: ssn, At: e.At})
+			t.maps.certificates = t.maps.certificates.Set(t.w.gen, ssn, &CertificateChange{SSN: ssn, At: e.At})
 		}
 		out.Ref = a.ID
 		return t.putApplication(&a)
@@ -467,7 +471,7 @@ func touch(t *tx, sessionID string, at time.Time) {
 	if sessionID == "" {
 		return
 	}
-	t.maps.sessions = t.maps.sessions.Update(t.gen, sessionID, func(row string, found bool) (string, string, bool) {
+	t.maps.sessions = t.maps.sessions.Update(t.w, sessionID, func(row string, found bool) (string, string, bool) {
 		if !found {
 			return "", "", false
 		}

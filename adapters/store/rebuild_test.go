@@ -209,11 +209,22 @@ func dump(s *store.Store, k keys) []string {
 // foldInBatches folds log into a fresh store in batches of the sizes next gives.
 func foldInBatches(t testing.TB, log []store.Record, next func() int) *store.Store {
 	t.Helper()
+	return foldViewed(t, log, next, func() bool { return false })
+}
+
+// foldViewed folds the log in batches, taking a View after the batches
+// view says to: a View freezes what the batches before it built in
+// place, and the batches after it write over that.
+func foldViewed(t testing.TB, log []store.Record, next func() int, view func() bool) *store.Store {
+	t.Helper()
 	s := newStore(t)
 	for len(log) > 0 {
 		n := min(max(next(), 1), len(log))
 		s.Apply(log[:n])
 		log = log[n:]
+		if view() {
+			s.View()
+		}
 	}
 	return s
 }
@@ -266,7 +277,8 @@ func TestRebuiltStateEqualsLiveState(t *testing.T) {
 			log := noisy(t, refs, events, seed)
 			k := keysOf(log)
 
-			live := foldInBatches(t, log, func() int { return 1 })
+			always := func() bool { return true }
+			live := foldViewed(t, log, func() int { return 1 }, always) // viewed as live
 			st := live.Stats()
 			if st.Duplicates == 0 || st.Conflicts == 0 || st.Undecodable == 0 {
 				t.Fatalf("the noisy log should have duplicates, conflicts and undecodable records: %+v", st)
@@ -278,6 +290,13 @@ func TestRebuiltStateEqualsLiveState(t *testing.T) {
 			sameState(t, "batches of 7", live, foldInBatches(t, log, func() int { return 7 }), k)
 			r := rand.New(rand.NewPCG(seed, 2))
 			sameState(t, "random batches", live, foldInBatches(t, log, func() int { return 1 + r.IntN(300) }), k)
+			sameState(t, "batches of 1, never viewed", live, foldInBatches(t, log, func() int { return 1 }), k)
+			sameState(t, "viewed after every batch", live, foldViewed(t, log, func() int { return 1 + r.IntN(100) }, always), k)
+			for range 3 {
+				n := r.IntN(len(log) / 20)
+				sameState(t, fmt.Sprint("viewed first after batch ", n), live, foldViewed(t, log, func() int { return 20 },
+					func() bool { n--; return n < 0 }), k)
+			}
 		})
 	}
 }

@@ -94,9 +94,9 @@ func readDocument(row string, tab strs) contracts.IdentityDocument {
 }
 
 // setRow stores a row under its key (its first field).
-func (t *tx) setRow(m pmap[string], row string) pmap[string] {
+func (t *tx) setRow(m table, row string) table {
 	key, _ := keyField(row)
-	return m.Set(t.gen, key, row)
+	return m.Set(t.w, key, row)
 }
 
 // rowKey is a row's key, its first field.
@@ -135,13 +135,13 @@ func listKeys(list string) []string {
 }
 
 // withKey adds a row's key to the list of a look-up value.
-func withKey(gen uint64, m pmap[string], value, row string) pmap[string] {
+func withKey(w wr, m table, value, row string) table {
 	_, one := keyField(row)
-	return m.Update(gen, value, func(list string, _ bool) (string, string, bool) { return value, list + one, true })
+	return m.Update(w, value, func(list string, _ bool) (string, string, bool) { return value, list + one, true })
 }
 
 // withoutKey removes key from the list of a look-up value.
-func withoutKey(gen uint64, m pmap[string], value, key string) pmap[string] {
+func withoutKey(wt wr, m table, value, key string) table {
 	list, ok := m.Get(value)
 	if !ok {
 		return m
@@ -154,31 +154,31 @@ func withoutKey(gen uint64, m pmap[string], value, key string) pmap[string] {
 		}
 	}
 	if len(w.b) == 0 {
-		return m.Delete(gen, value)
+		return m.Delete(wt, value)
 	}
-	return m.Set(gen, value, w.string())
+	return m.Set(wt, value, w.string())
 }
 
 // putLooked stores a row under its key (its first field) in rows, and its
 // key under its second field in the look-up.
-func putLooked(gen uint64, rows, lookUp *pmap[string], row string) {
+func putLooked(w wr, rows, lookUp *table, row string) {
 	key, _ := keyField(row)
 	var old string
 	var had bool
-	*rows = rows.Update(gen, key, func(o string, found bool) (string, string, bool) {
+	*rows = rows.Update(w, key, func(o string, found bool) (string, string, bool) {
 		old, had = o, found
 		return key, row, true
 	})
 	if had {
-		*lookUp = withoutKey(gen, *lookUp, second(old), key)
+		*lookUp = withoutKey(w, *lookUp, second(old), key)
 	}
-	*lookUp = withKey(gen, *lookUp, second(row), row)
+	*lookUp = withKey(w, *lookUp, second(row), row)
 }
 
 // deleteLooked deletes the row of key from rows and from the look-up.
-func deleteLooked(gen uint64, rows, lookUp *pmap[string], key string) {
+func deleteLooked(w wr, rows, lookUp *table, key string) {
 	if old, ok := rows.Get(key); ok {
-		*lookUp = withoutKey(gen, *lookUp, second(old), key)
-		*rows = rows.Delete(gen, key)
+		*lookUp = withoutKey(w, *lookUp, second(old), key)
+		*rows = rows.Delete(w, key)
 	}
 }

@@ -28,6 +28,6 @@ func (t *tx) rememberOutcome(out *Outcome) {
 		}
 	})
 	for _, id := range old {
-		t.maps.outcomes = t.maps.outcomes.Delete(t.gen, id)
+		t.maps.outcomes = t.maps.outcomes.Delete(t.w, id)
 	}
 }

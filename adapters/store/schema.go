@@ -24,18 +24,18 @@ type maps struct {
 	// Reference records are rows (refrows.go) by VÖEN, SSN and FIN;
 	// insurers are also found by DSMF account number and insured persons
 	// by FIN (lists of keys).
-	insurers          pmap[string]
-	insurersByAccount pmap[string]
-	insured           pmap[string]
-	insuredByFIN      pmap[string]
-	documents         pmap[string]
+	insurers          table
+	insurersByAccount table
+	insured           table
+	insuredByFIN      table
+	documents         table
 	// refStrs are the strings reference rows share; strs those the rows of
 	// events share.
 	refStrs, strs strs
 	// What the event log made.
 	certificates pmap[*CertificateChange] // by SSN
-	sessions     pmap[string]             // rows (evrows.go) by id
-	outcomes     pmap[string]             // rows by command id
+	sessions     table                    // rows (evrows.go) by id
+	outcomes     table                    // rows by command id
 	// outcomesDay is the latest day an outcome was decided on: when a later
 	// day begins, outcomes past OutcomeRetention are forgotten.
 	outcomesDay string
@@ -43,15 +43,17 @@ type maps struct {
 	// Applications are rows (evrows.go) by id; they are listed by
 	// insurer (a set of ids per VÖEN) and by person (a list of ids per
 	// SSN, as the look-ups of the registers).
-	applications  pmap[string]
+	applications  table
 	appsByInsurer pmap[pmap[struct{}]]
-	appsBySSN     pmap[string]
+	appsBySSN     table
 	// Grants are rows by id, listed by insurer.
-	grants          pmap[string]
+	grants          table
 	grantsByInsurer pmap[pmap[struct{}]]
 	// assertions are the login assertions that opened a session, by id,
 	// so a replayed one is refused.
 	assertions pmap[time.Time]
+	// based is set once a batch may have written into the tables' bases.
+	based bool
 }
 
 // Stream is an insurer's position in the event log.

@@ -21,6 +21,9 @@ type Store struct {
 	gen  uint64 // Apply's batch number, under write
 	// viewed is set by a View: the nodes of gen may have readers.
 	viewed atomic.Bool
+	// frozen is set by the first View of maps with flat bases: they never
+	// change again (table.go).
+	frozen atomic.Bool
 
 	mu      sync.Mutex
 	waiters map[string][]chan Result // by command id
@@ -43,7 +46,7 @@ type Stats struct {
 // New returns an empty store. (It no longer fails: its error is kept for
 // its callers.)
 func New() (*Store, error) {
-	rows := pmap[string]{derive: rowKey}
+	rows := newRows()
 	m := &maps{insurers: rows, insured: rows, documents: rows, sessions: rows, outcomes: rows, applications: rows,
 		grants: rows}
 	return &Store{maps: m, waiters: map[string][]chan Result{}, lastSeen: map[string]time.Time{},
@@ -67,8 +70,11 @@ type View struct {
 func (s *Store) View() View {
 	s.snap.RLock()
 	defer s.snap.RUnlock()
-	if !s.viewed.Load() { // most Views only read the flag
+	if !s.viewed.Load() { // most Views only read the flags
 		s.viewed.Store(true)
+	}
+	if s.maps.based && !s.frozen.Load() {
+		s.frozen.Store(true)
 	}
 	return View{maps: s.maps, store: s}
 }
@@ -83,7 +89,7 @@ func get[T any](m pmap[*T], key string) (T, bool) {
 }
 
 // read reads a row of a map.
-func read[T any](m pmap[string], key string, tab strs, decode func(string, strs) T) (T, bool) {
+func read[T any](m table, key string, tab strs, decode func(string, strs) T) (T, bool) {
 	row, ok := m.Get(key)
 	if !ok {
 		var zero T
@@ -117,7 +123,7 @@ func (v View) insuredOfFIN(fin string) []contracts.InsuredPerson {
 	return lookUp(v, v.maps.insuredByFIN, fin, v.InsuredPerson)
 }
 
-func lookUp[T any](v View, m pmap[string], value string, row func(string) (T, bool)) []T {
+func lookUp[T any](v View, m table, value string, row func(string) (T, bool)) []T {
 	list, _ := m.Get(value)
 	var out []T
 	for _, k := range listKeys(list) {
@@ -190,7 +196,8 @@ func (v View) Applications(voen string) []domain.Application {
 
 // ApplicationsOf returns every application for a person, any insurer.
 func (v View) ApplicationsOf(ssn string) []domain.Application {
-	return v.apps(listKeys(value(v.maps.appsBySSN, ssn)))
+	list, _ := v.maps.appsBySSN.Get(ssn)
+	return v.apps(listKeys(list))
 }
 
 // apps reads applications by id, in the order of their ids.

@@ -1,0 +1,128 @@
+package store
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+// checkTable compares a table with the map it should equal.
+func checkTable(t *testing.T, name string, m table, want map[string]string) {
+	t.Helper()
+	for k, v := range want {
+		if got, ok := m.Get(k); !ok || got != v {
+			t.Fatalf("%s: get %q = %q, %v; want %q", name, k, got, ok, v)
+		}
+	}
+	seen := map[string]bool{}
+	m.each(func(k, v string) {
+		if seen[k] {
+			t.Fatalf("%s: each saw %q twice", name, k)
+		}
+		seen[k] = true
+		if w, ok := want[k]; !ok || w != v {
+			t.Fatalf("%s: each: %q = %q, want %q (%v)", name, k, v, w, ok)
+		}
+	})
+	if len(seen) != len(want) {
+		t.Fatalf("%s: each saw %d entries, want %d", name, len(seen), len(want))
+	}
+}
+
+// TestTableAgainstMap runs random sets, updates and deletes on a table and
+// a Go map: first into the base (bulk batches), then, from a random batch
+// on, over it, as after a View. Every version published after the base
+// froze must stay as it was, and keys deleted from the base must stay
+// deleted.
+func TestTableAgainstMap(t *testing.T) {
+	row := func(key string, v int) string {
+		var w rowWriter
+		w.str(key)
+		w.int(int64(v))
+		return w.string()
+	}
+	for _, kind := range []string{"rows", "lists"} {
+		for seed := range uint64(6) {
+			t.Run(fmt.Sprint(kind, " seed ", seed), func(t *testing.T) {
+				r := rand.New(rand.NewPCG(seed, 9))
+				m := table{}
+				if kind == "rows" {
+					m = newRows()
+				}
+				value := func(key string, v int) string {
+					if kind == "rows" {
+						return row(key, v)
+					}
+					return fmt.Sprint("list ", v) // never empty, as lists
+				}
+				want := map[string]string{}
+				type version struct {
+					m    table
+					want map[string]string
+				}
+				var kept []version
+				freezeAt := r.IntN(30)
+				for batch := range 40 {
+					w := wr{gen: uint64(batch + 1), bulk: batch > 0 && batch < freezeAt}
+					for range r.IntN(400) {
+						key := fmt.Sprint("k", r.IntN(600))
+						switch op := r.IntN(10); {
+						case op < 5:
+							v := value(key, r.Int())
+							m = m.Set(w, key, v)
+							want[key] = v
+						case op < 7:
+							v := value(key, r.Int())
+							m = m.Update(w, key, func(old string, found bool) (string, string, bool) {
+								if w, ok := want[key]; found != ok || old != w {
+									t.Fatalf("update of %q saw %q, %v; want %q, %v", key, old, found, w, ok)
+								}
+								return key, v, found // changes only what exists
+							})
+							if _, ok := want[key]; ok {
+								want[key] = v
+							}
+						default:
+							m = m.Delete(w, key)
+							delete(want, key)
+						}
+					}
+					checkTable(t, fmt.Sprint("batch ", batch), m, want)
+					if !w.bulk && batch > 0 {
+						kept = append(kept, version{m, clone(want)})
+					}
+				}
+				for i, v := range kept {
+					checkTable(t, fmt.Sprint("kept version ", i), v.m, v.want)
+				}
+			})
+		}
+	}
+}
+
+func clone(m map[string]string) map[string]string {
+	c := make(map[string]string, len(m))
+	for k, v := range m {
+		c[k] = v
+	}
+	return c
+}
+
+// A flat base grows through many sizes, and reuses deleted slots, whole.
+func TestFlatGrows(t *testing.T) {
+	f := newFlat(false)
+	want := map[string]string{}
+	for i := range 100_000 {
+		key, v := fmt.Sprint("key", i), fmt.Sprint("v", i)
+		f.update(key, func(string, bool) (string, bool) { return v, true })
+		want[key] = v
+		if i%3 == 0 {
+			f.delete(fmt.Sprint("key", i/2))
+			delete(want, fmt.Sprint("key", i/2))
+		}
+	}
+	if f.live != len(want) {
+		t.Fatalf("%d live entries, want %d", f.live, len(want))
+	}
+	checkTable(t, "flat", table{base: f}, want)
+}
