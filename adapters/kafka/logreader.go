@@ -15,14 +15,20 @@ import (
 // (skip and count it); an error stops the reader.
 type ApplyFunc func(batch []*sarama.ConsumerMessage) error
 
+// PrepareFunc reads a batch of records without changing state and returns
+// the function that folds it (an ApplyFunc in two steps). The log reader
+// prepares a batch on a goroutine of its own while it folds the batch
+// before; the folds run one at a time, in order.
+type PrepareFunc func(batch []*sarama.ConsumerMessage) (fold func() error)
+
 // LogReader reads whole topics, every partition from the oldest offset, and
 // folds them into state: the event log and the reference topics. Every
 // instance reads all partitions, so its state is complete whatever command
 // partitions it owns.
 type LogReader struct {
-	client sarama.Client
-	topics []string
-	apply  ApplyFunc
+	client  sarama.Client
+	topics  []string
+	prepare PrepareFunc
 
 	records atomic.Int64
 
@@ -38,7 +44,14 @@ type topicPartition struct {
 
 // NewLogReader prepares a reader of topics.
 func NewLogReader(client sarama.Client, topics []string, apply ApplyFunc) *LogReader {
-	return &LogReader{client: client, topics: topics, apply: apply,
+	return NewStagedLogReader(client, topics, func(batch []*sarama.ConsumerMessage) func() error {
+		return func() error { return apply(batch) }
+	})
+}
+
+// NewStagedLogReader prepares a reader of topics that folds in two steps.
+func NewStagedLogReader(client sarama.Client, topics []string, prepare PrepareFunc) *LogReader {
+	return &LogReader{client: client, topics: topics, prepare: prepare,
 		next: map[topicPartition]int64{}, changed: make(chan struct{})}
 }
 
@@ -138,16 +151,28 @@ func (r *LogReader) Run(ctx context.Context) error {
 		wg.Wait()
 	}()
 
-	batch := make([]*sarama.ConsumerMessage, 0, maxBatch)
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case err := <-errs:
-			// Consumer errors are retried by sarama; report and go on.
-			_ = err
-		case chunk := <-in:
-			batch = append(batch[:0], chunk...)
+	// Batches are prepared on a goroutine of their own, one ahead of the
+	// fold: a rebuild decodes the next batch while it folds this one.
+	type prepared struct {
+		batch []*sarama.ConsumerMessage
+		fold  func() error
+	}
+	ready := make(chan prepared, 1)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			var batch []*sarama.ConsumerMessage
+			select {
+			case <-ctx.Done():
+				return
+			case err := <-errs:
+				// Consumer errors are retried by sarama; report and go on.
+				_ = err
+				continue
+			case chunk := <-in:
+				batch = append(make([]*sarama.ConsumerMessage, 0, maxBatch), chunk...)
+			}
 		drain:
 			for len(batch) < maxBatch {
 				select {
@@ -157,10 +182,22 @@ func (r *LogReader) Run(ctx context.Context) error {
 					break drain
 				}
 			}
-			if err := r.apply(batch); err != nil {
+			select {
+			case ready <- prepared{batch, r.prepare(batch)}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case p := <-ready:
+			if err := p.fold(); err != nil {
 				return fmt.Errorf("log reader: apply: %w", err)
 			}
-			r.advance(batch)
+			r.advance(p.batch)
 		}
 	}
 }

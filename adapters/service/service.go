@@ -146,7 +146,7 @@ func New(cfg Config) (*Service, error) {
 	if s.readerClient, err = sarama.NewClient(s.brokers, kc.SaramaConfig()); err != nil {
 		return nil, fmt.Errorf("connect the log reader to Kafka: %w", err)
 	}
-	s.reader = kafka.NewLogReader(s.readerClient, stateTopics, s.fold)
+	s.reader = kafka.NewStagedLogReader(s.readerClient, stateTopics, s.fold)
 	if s.http, err = s.listenOps(); err != nil {
 		return nil, err
 	}
@@ -194,13 +194,17 @@ func (s *Service) Ready() <-chan struct{} { return s.readyCh }
 // Embedded is the embedded broker, or nil.
 func (s *Service) Embedded() *kafka.Embedded { return s.embedded }
 
-// fold hands a batch from the log reader to the store, and counts it.
-func (s *Service) fold(batch []*sarama.ConsumerMessage) error {
-	if err := Fold(s.State)(batch); err != nil {
-		return err
+// fold reads a batch from the log reader for the store, and returns what
+// applies and counts it.
+func (s *Service) fold(batch []*sarama.ConsumerMessage) func() error {
+	apply := Fold(s.State)(batch)
+	return func() error {
+		if err := apply(); err != nil {
+			return err
+		}
+		s.Metrics.Folded(len(batch))
+		return nil
 	}
-	s.Metrics.Folded(len(batch))
-	return nil
 }
 
 // Run rebuilds state, then handles commands until ctx ends, then stops

@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"runtime"
 	"sync"
@@ -23,7 +24,30 @@ type Record struct {
 // the live adapter and a rebuild at start both go through it, so a rebuilt
 // state equals the live one. A record it cannot read is counted and skipped;
 // the log is never rewritten.
-func (s *Store) Apply(records []Record) {
+func (s *Store) Apply(records []Record) { s.ApplyBatch(Prepare(records)) }
+
+// Batch is records read for Apply. Reading them needs nothing of state, so
+// a log reader prepares a batch while the one before it is applied.
+type Batch struct {
+	records []Record
+	scratch *scratch
+}
+
+// Prepare reads records for ApplyBatch: it decodes events and reference
+// records (in parallel when the batch is big). It may run beside Apply.
+func Prepare(records []Record) *Batch {
+	sc := scratchPool.Get().(*scratch)
+	sc.decoded = decodeRecords(records, sc.decoded)
+	return &Batch{records: records, scratch: sc}
+}
+
+// ApplyBatch folds a prepared batch, as Apply does; a batch is applied once.
+func (s *Store) ApplyBatch(b *Batch) {
+	records, scratch := b.records, b.scratch
+	b.scratch = nil
+	if scratch == nil {
+		panic("store: a batch applied twice")
+	}
 	s.write.Lock() // Apply runs alone
 	defer s.write.Unlock()
 	// A batch changes in place the map nodes it made itself (its gen).
@@ -47,16 +71,20 @@ func (s *Store) Apply(records []Record) {
 	m.based = m.based || w.bulk
 	t := &tx{maps: &m, w: w, sh: &s.sh, strs: &m.strs, buf: s.buf}
 
+	// The batch's scratch slices are reused: a rebuild makes less garbage.
+	defer scratchPool.Put(scratch)
+	decoded := scratch.decoded
+	defer clear(decoded) // no payload kept alive by the pool
+
 	// References and events change disjoint tables, each kind with a table
 	// of shared strings of its own: a big batch (a rebuild) folds the
 	// references on a goroutine of their own, each kind in its order.
 	var refs Stats
 	foldRefs := func() {
 		tr := &tx{maps: &m, w: w, sh: &s.refSh, strs: &m.refStrs, buf: s.refBuf}
-		for _, r := range records {
-			switch r.Topic {
-			case contracts.TopicInsurers, contracts.TopicInsuredPersons, contracts.TopicIdentityDocuments:
-				if err := applyReference(tr, r); err != nil {
+		for i, r := range records {
+			if r.Topic != contracts.TopicEvents {
+				if err := applyReference(tr, r, &decoded[i]); err != nil {
 					refs.Undecodable++
 				} else {
 					refs.References++
@@ -76,12 +104,6 @@ func (s *Store) Apply(records []Record) {
 		close(refsDone)
 	}
 
-	// The batch's scratch slices are reused: a rebuild makes less garbage.
-	scratch := scratchPool.Get().(*scratch)
-	defer scratchPool.Put(scratch)
-	scratch.decoded = decodeEvents(records, scratch.decoded)
-	decoded := scratch.decoded
-	defer clear(decoded) // no payload kept alive by the pool
 	fates := scratch.fates[:0]
 	defer func() {
 		clear(fates)
@@ -162,11 +184,65 @@ func decode[T any](data []byte) (T, error) {
 	return v, err
 }
 
+// A reference record as Prepare read it: the one of insurer, insured
+// and document its topic says, or why it did not read. Its strings alias
+// the record's bytes: only rows made of it are kept.
+type reference struct {
+	insurer  contracts.Insurer
+	insured  contracts.InsuredPerson
+	document contracts.IdentityDocument
+	err      error
+}
+
+// decodeReference reads a reference record; a tombstone reads as nothing.
+func decodeReference(r Record, d *decoded) {
+	if r.Value == nil {
+		return
+	}
+	ref := &d.ref
+	_, data, err := envelopeOf(r)
+	if err != nil {
+		ref.err = err
+		return
+	}
+	switch r.Topic {
+	case contracts.TopicInsurers:
+		v, err := decodeInsurer(data)
+		if err != nil || v.VOEN == "" || v.AccountNumber == "" {
+			ref.err = fmt.Errorf("insurer record: %w", errOr(err))
+		}
+		ref.insurer = v
+	case contracts.TopicInsuredPersons:
+		v, err := decodeInsured(data)
+		if err != nil || v.SSN == "" || v.FIN == "" || v.InsurerVOEN == "" {
+			ref.err = fmt.Errorf("insured person record: %w", errOr(err))
+		}
+		ref.insured = v
+	default:
+		v, err := decodeDocument(data)
+		if err != nil || v.FIN == "" {
+			ref.err = fmt.Errorf("identity document record: %w", errOr(err))
+		}
+		ref.document = v
+	}
+}
+
+// errMissingKey is why a reference record without its key or a look-up
+// value is not stored.
+var errMissingKey = errors.New("no value for its key or a look-up")
+
+func errOr(err error) error {
+	if err != nil {
+		return err
+	}
+	return errMissingKey
+}
+
 // applyReference replaces or deletes a reference row. A row is stored
 // under the key its data names; a tombstone deletes the row its record key
 // names. A row without a value for its key or one of its look-ups is not
 // stored.
-func applyReference(t *tx, r Record) error {
+func applyReference(t *tx, r Record, d *decoded) error {
 	m := t.maps
 	if r.Value == nil {
 		key := string(r.Key)
@@ -180,30 +256,17 @@ func applyReference(t *tx, r Record) error {
 		}
 		return nil
 	}
-	_, data, err := envelopeOf(r)
-	if err != nil {
-		return err
+	ref := &d.ref
+	if ref.err != nil {
+		return ref.err
 	}
-	// The decoded record aliases the record's bytes: only its row is kept.
 	switch r.Topic {
 	case contracts.TopicInsurers:
-		v, err := decodeInsurer(data)
-		if err != nil || v.VOEN == "" || v.AccountNumber == "" {
-			return fmt.Errorf("insurer record: %w", err)
-		}
-		putLooked(t.w, &m.insurers, &m.insurersByAccount, t.insurerRow(&v))
+		putLooked(t.w, &m.insurers, &m.insurersByAccount, t.insurerRow(&ref.insurer))
 	case contracts.TopicInsuredPersons:
-		v, err := decodeInsured(data)
-		if err != nil || v.SSN == "" || v.FIN == "" || v.InsurerVOEN == "" {
-			return fmt.Errorf("insured person record: %w", err)
-		}
-		putLooked(t.w, &m.insured, &m.insuredByFIN, t.insuredRow(&v))
+		putLooked(t.w, &m.insured, &m.insuredByFIN, t.insuredRow(&ref.insured))
 	default:
-		v, err := decodeDocument(data)
-		if err != nil || v.FIN == "" {
-			return fmt.Errorf("identity document record: %w", err)
-		}
-		row := t.documentRow(&v)
+		row := t.documentRow(&ref.document)
 		key, _ := keyField(row)
 		m.documents = m.documents.Set(t.w, key, row)
 	}
@@ -271,31 +334,39 @@ func decodeTyped[T any](data []byte) (any, contracts.EventMeta, error) {
 	return v, metaFrom(&v), nil
 }
 
-// decoded is an event record as decodeEvents read it.
+// decoded is a record as Prepare read it: an event, or a reference.
 type decoded struct {
 	ev  event
 	err error
+	ref reference
 }
 
-// decodeEvents decodes the events of a batch, in parallel when the batch is
-// big (a rebuild): decoding reads nothing of state, so only the fold itself
-// has to run in order. The result has an entry for every record.
-func decodeEvents(records []Record, out []decoded) []decoded {
-	out = append(out[:0], make([]decoded, len(records))...)
+// decodeRecords decodes the records of a batch, in parallel when the batch
+// is big (a rebuild): decoding reads nothing of state, so only the fold
+// itself has to run in order. The result has an entry for every record.
+func decodeRecords(records []Record, out []decoded) []decoded {
+	if cap(out) < len(records) {
+		out = make([]decoded, len(records))
+	} else {
+		out = out[:len(records)] // cleared by the ApplyBatch that used it
+	}
 	one := func(from, to int) {
 		for i := from; i < to; i++ {
-			if r := records[i]; r.Topic == contracts.TopicEvents {
-				typ, data, err := envelopeOf(r)
-				if err != nil {
-					out[i].err = err
-					continue
-				}
-				ev, err := decodeEvent(typ, data)
-				if err != nil {
-					err = fmt.Errorf("event %s: no command id or insurer", typ)
-				}
-				out[i] = decoded{ev: ev, err: err}
+			r := records[i]
+			if r.Topic != contracts.TopicEvents {
+				decodeReference(r, &out[i])
+				continue
 			}
+			typ, data, err := envelopeOf(r)
+			if err != nil {
+				out[i].err = err
+				continue
+			}
+			ev, err := decodeEvent(typ, data)
+			if err != nil {
+				err = fmt.Errorf("event %s: no command id or insurer", typ)
+			}
+			out[i].ev, out[i].err = ev, err
 		}
 	}
 	workers := runtime.GOMAXPROCS(0)

@@ -328,7 +328,7 @@ func coldStart(ctx context.Context, addrs []string) (measurement, error) {
 	}
 	// The service's own fold, less its metrics.
 	fold := service.Fold(state)
-	reader := kafka.NewLogReader(client, stateTopics, fold)
+	reader := kafka.NewStagedLogReader(client, stateTopics, fold)
 	start, cpu0 := time.Now(), cpuSeconds()
 	rctx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
