@@ -23,6 +23,19 @@ func (t *tx) outcomeRow(o *Outcome) string {
 	return t.done(w)
 }
 
+func (t *tx) streamRow(s *Stream) string {
+	w := t.writer()
+	w.str(s.VOEN)
+	w.int(s.Seq)
+	w.bool(s.OwnerLoggedIn)
+	return t.done(w)
+}
+
+func readStream(row string, _ strs) Stream {
+	r := rowReader{s: row}
+	return Stream{VOEN: r.str(), Seq: r.int(), OwnerLoggedIn: r.bool()}
+}
+
 func readOutcome(row string, tab strs) Outcome {
 	r := rowReader{s: row, t: tab}
 	return Outcome{CommandID: r.str(), InsurerVOEN: r.str(), EventType: r.str(), Ref: r.str(), Code: r.str(),
@@ -178,13 +191,22 @@ func (t *tx) putApplication(a *domain.Application) error {
 		old, had = o, found
 		return id, row, true
 	})
-	if had { // it leaves the look-ups of the one it replaces
-		_, oldVOEN, oldSSN := appKeys(old, m.strs)
-		m.appsByInsurer = removeFrom(t.w.gen, m.appsByInsurer, oldVOEN, id)
-		m.appsBySSN = withoutKey(t.w, m.appsBySSN, oldSSN, id)
+	var oldVOEN, oldSSN string
+	if had { // it leaves the look-ups of the one it replaces, if they differ
+		_, oldVOEN, oldSSN = appKeys(old, m.strs)
+		if oldVOEN != voen {
+			m.appsByInsurer = removeFrom(t.w.gen, m.appsByInsurer, oldVOEN, id)
+		}
+		if oldSSN != ssn {
+			m.appsBySSN = withoutKey(t.w, m.appsBySSN, oldSSN, id)
+		}
 	}
-	m.appsByInsurer = addTo(t.w.gen, m.appsByInsurer, voen, id)
-	m.appsBySSN = withKey(t.w, m.appsBySSN, ssn, row)
+	if !had || oldVOEN != voen {
+		m.appsByInsurer = addTo(t.w.gen, m.appsByInsurer, voen, id)
+	}
+	if !had || oldSSN != ssn {
+		m.appsBySSN = withKey(t.w, m.appsBySSN, ssn, row)
+	}
 	return nil
 }
 

@@ -413,7 +413,7 @@ func (s *Store) applyEvent(t *tx, d decoded) (fate, error) {
 		f.duplicate = true
 		return f, nil
 	}
-	stream, ok := t.maps.streams.Get(m.InsurerVOEN)
+	stream, ok := read(t.maps.streams, m.InsurerVOEN, t.maps.strs, readStream)
 	if !ok {
 		stream = Stream{VOEN: m.InsurerVOEN}
 	}
@@ -429,7 +429,7 @@ func (s *Store) applyEvent(t *tx, d decoded) (fate, error) {
 		return f, nil
 	}
 	stream.Seq++
-	t.maps.streams = t.maps.streams.Set(t.w.gen, stream.VOEN, stream)
+	t.maps.streams = t.setRow(t.maps.streams, t.streamRow(&stream))
 	row := t.outcomeRow(&out)
 	t.maps.outcomes = t.setRow(t.maps.outcomes, row)
 	t.rememberOutcome(&out)

@@ -39,7 +39,7 @@ type maps struct {
 	// outcomesDay is the latest day an outcome was decided on: when a later
 	// day begins, outcomes past OutcomeRetention are forgotten.
 	outcomesDay string
-	streams     pmap[Stream] // by VÖEN
+	streams     table // rows by VÖEN
 	// Applications are rows (evrows.go) by id; they are listed by
 	// insurer (a set of ids per VÖEN) and by person (a list of ids per
 	// SSN, as the look-ups of the registers).

@@ -47,7 +47,7 @@ type Stats struct {
 // its callers.)
 func New() (*Store, error) {
 	rows := newRows()
-	m := &maps{insurers: rows, insured: rows, documents: rows, sessions: rows, outcomes: rows, applications: rows,
+	m := &maps{insurers: rows, insured: rows, documents: rows, sessions: rows, outcomes: rows, streams: rows, applications: rows,
 		grants: rows}
 	return &Store{maps: m, waiters: map[string][]chan Result{}, lastSeen: map[string]time.Time{},
 		sh: sharer{ids: map[string]uint32{}}, refSh: sharer{ids: map[string]uint32{}}}, nil
@@ -219,7 +219,7 @@ func (v View) Outcome(commandID string) (Outcome, bool) {
 
 // Stream returns an insurer's position in the log.
 func (v View) Stream(voen string) Stream {
-	s, ok := v.maps.streams.Get(voen)
+	s, ok := read(v.maps.streams, voen, v.maps.strs, readStream)
 	if !ok {
 		return Stream{VOEN: voen}
 	}
