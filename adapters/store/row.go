@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/binary"
+	"hash/maphash"
 	"time"
 )
 
@@ -41,15 +42,36 @@ type sharer struct {
 	// application, one after the other.
 	last   string
 	lastID uint32
+	// recent caches strings by hash, in a table small enough to stay in
+	// the processor's cache: most shared values (statuses, offices,
+	// names) are few and come again and again, and a look-up in the big
+	// map missed the cache (a tenth of a rebuild's CPU time).
+	recent *[recentSize]recentString
 }
+
+type recentString struct {
+	s  string // the table's copy
+	id uint32
+}
+
+const recentSize = 1 << 13
 
 // id returns the number of b in the table, adding it if there is room.
 func (sh *sharer) id(t *strs, b string) (uint32, bool) {
 	if b == sh.last && b != "" {
 		return sh.lastID, true
 	}
+	if sh.recent == nil {
+		sh.recent = new([recentSize]recentString)
+	}
+	slot := &sh.recent[maphash.String(pSeed, b)&(recentSize-1)]
+	if slot.s == b && b != "" {
+		sh.last, sh.lastID = slot.s, slot.id
+		return slot.id, true
+	}
 	if id, ok := sh.ids[b]; ok {
 		sh.last, sh.lastID = t.at(id), id
+		*slot = recentString{sh.last, id}
 		return id, true
 	}
 	if t.n >= maxShared {
@@ -63,6 +85,7 @@ func (sh *sharer) id(t *strs, b string) (uint32, bool) {
 	t.chunks[id/strChunk][id%strChunk] = s
 	t.n++
 	sh.ids[s] = id
+	*slot = recentString{s, id}
 	return id, true
 }
 
