@@ -252,7 +252,9 @@ func readApplication(row string, tab strs) domain.Application {
 
 // addTo adds key to the set of group (a set of keys per group).
 func addTo(gen uint64, m pmap[pmap[struct{}]], group, key string) pmap[pmap[struct{}]] {
-	return m.Set(gen, group, value(m, group).Set(gen, key, struct{}{}))
+	return m.Update(gen, group, func(set pmap[struct{}], _ bool) (string, pmap[struct{}], bool) {
+		return group, set.Set(gen, key, struct{}{}), true
+	})
 }
 
 // removeFrom removes key from the set of group.

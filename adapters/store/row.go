@@ -52,6 +52,29 @@ type sharer struct {
 type recentString struct {
 	s  string // the table's copy
 	id uint32
+	// n and b are the string's length and first bytes, compared before
+	// its bytes (elsewhere in memory) are.
+	n uint32
+	b [recentBytes]byte
+}
+
+const recentBytes = 20
+
+// matches reports whether the slot holds s.
+func (r *recentString) matches(s string) bool {
+	if int(r.n) != len(s) || len(s) == 0 {
+		return false
+	}
+	if len(s) <= recentBytes {
+		return string(r.b[:len(s)]) == s
+	}
+	return r.s == s
+}
+
+func newRecent(s string, id uint32) recentString {
+	r := recentString{s: s, id: id, n: uint32(len(s))}
+	copy(r.b[:], s)
+	return r
 }
 
 const recentSize = 1 << 13
@@ -65,13 +88,13 @@ func (sh *sharer) id(t *strs, b string) (uint32, bool) {
 		sh.recent = new([recentSize]recentString)
 	}
 	slot := &sh.recent[maphash.String(pSeed, b)&(recentSize-1)]
-	if slot.s == b && b != "" {
+	if slot.matches(b) {
 		sh.last, sh.lastID = slot.s, slot.id
 		return slot.id, true
 	}
 	if id, ok := sh.ids[b]; ok {
 		sh.last, sh.lastID = t.at(id), id
-		*slot = recentString{sh.last, id}
+		*slot = newRecent(sh.last, id)
 		return id, true
 	}
 	if t.n >= maxShared {
@@ -85,7 +108,7 @@ func (sh *sharer) id(t *strs, b string) (uint32, bool) {
 	t.chunks[id/strChunk][id%strChunk] = s
 	t.n++
 	sh.ids[s] = id
-	*slot = recentString{s, id}
+	*slot = newRecent(s, id)
 	return id, true
 }
 

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
@@ -133,4 +135,22 @@ func TestEventRowsReadBack(t *testing.T) {
 func testTx() *tx {
 	m := &maps{}
 	return &tx{maps: m, sh: &sharer{ids: map[string]uint32{}}, strs: &m.strs}
+}
+
+// A shared string's number always reads back as that string, whether it
+// was found in the small table of recent strings, the big map, or added.
+func TestSharedStringsReadBack(t *testing.T) {
+	sh, tab := sharer{ids: map[string]uint32{}}, strs{}
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 200_000 {
+		n := r.IntN(40) // short ones compared in the slot, long ones not
+		s := strings.Repeat("x", n) + fmt.Sprint(r.IntN(20_000))
+		id, ok := sh.id(&tab, s)
+		if !ok || tab.at(id) != s {
+			t.Fatalf("%q got number %d (%v), which reads %q", s, id, ok, tab.at(id))
+		}
+	}
+	if len(sh.ids) < 10_000 {
+		t.Fatalf("only %d strings were added", len(sh.ids))
+	}
 }
