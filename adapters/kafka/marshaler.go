@@ -45,13 +45,18 @@ func newMessage(rec *sarama.ConsumerMessage) *message.Message {
 // RecordHeaders converts a consumed record's headers for the contract's
 // envelope codec, skipping nil entries.
 func RecordHeaders(hs []*sarama.RecordHeader) []contracts.Header {
-	out := make([]contracts.Header, 0, len(hs))
+	return AppendRecordHeaders(make([]contracts.Header, 0, len(hs)), hs)
+}
+
+// AppendRecordHeaders appends a record's headers to dst: a batch of
+// records can share one slice for them all.
+func AppendRecordHeaders(dst []contracts.Header, hs []*sarama.RecordHeader) []contracts.Header {
 	for _, h := range hs {
 		if h != nil {
-			out = append(out, contracts.Header{Key: headerName(h.Key), Value: h.Value})
+			dst = append(dst, contracts.Header{Key: headerName(h.Key), Value: h.Value})
 		}
 	}
-	return out
+	return dst
 }
 
 // knownHeaders are the header names every record carries: their names are

@@ -5,6 +5,7 @@ import (
 
 	"github.com/dsmf/ssc-adapter/adapters/kafka"
 	"github.com/dsmf/ssc-adapter/adapters/store"
+	"github.com/dsmf/ssc-adapter/contracts"
 )
 
 // Fold is the log reader's fold, in two steps: it reads each batch of
@@ -14,8 +15,15 @@ import (
 func Fold(state *store.Store) kafka.PrepareFunc {
 	return func(batch []*sarama.ConsumerMessage) func() error {
 		recs := make([]store.Record, len(batch))
+		n := 0
+		for _, m := range batch {
+			n += len(m.Headers)
+		}
+		headers := make([]contracts.Header, 0, n) // one allocation for the batch's headers
 		for i, m := range batch {
-			recs[i] = store.Record{Topic: m.Topic, Key: m.Key, Value: m.Value, Headers: kafka.RecordHeaders(m.Headers)}
+			from := len(headers)
+			headers = kafka.AppendRecordHeaders(headers, m.Headers)
+			recs[i] = store.Record{Topic: m.Topic, Key: m.Key, Value: m.Value, Headers: headers[from:len(headers):len(headers)]}
 		}
 		b := store.Prepare(recs)
 		return func() error {

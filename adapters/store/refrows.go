@@ -55,7 +55,7 @@ func (t *tx) insuredRow(v *contracts.InsuredPerson) string {
 	w.str(v.FIN)
 	w.str(v.SSNDate)
 	w.shared(v.CertificateStatus)
-	w.shared(v.InsurerVOEN)
+	w.str(v.InsurerVOEN) // inline: a hundred thousand insurers, each a look-up that missed the cache
 	w.time(v.UpdatedAt)
 	return t.done(w)
 }
