@@ -77,7 +77,7 @@ func newRecent(s string, id uint32) recentString {
 	return r
 }
 
-const recentSize = 1 << 13
+const recentSize = 1 << 16
 
 // id returns the number of b in the table, adding it if there is room.
 func (sh *sharer) id(t *strs, b string) (uint32, bool) {

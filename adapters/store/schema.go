@@ -38,7 +38,7 @@ type maps struct {
 	outcomes     table                    // rows by command id
 	// outcomesDay is the latest day an outcome was decided on: when a later
 	// day begins, outcomes past OutcomeRetention are forgotten.
-	outcomesDay string
+	outcomesDay int64 // days since 1970, UTC
 	streams     table // rows by VÖEN
 	// Applications are rows (evrows.go) by id; they are listed by
 	// insurer (a set of ids per VÖEN) and by person (a list of ids per
