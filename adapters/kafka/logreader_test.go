@@ -121,14 +121,7 @@ func TestLogReaderFoldsWholeTopicsInPartitionOrder(t *testing.T) {
 		t.Fatalf("behind = %d before reading, want 6200", got)
 	}
 
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- r.Run(ctx) }()
-	wctx, wcancel := context.WithTimeout(ctx, 20*time.Second)
-	defer wcancel()
-	if err := r.WaitFor(wctx, ends); err != nil {
-		t.Fatal(err)
-	}
+	stop := runUntil(t, r, ends)
 	if n := c.check(t, ends); n != 6200 || r.Records() != 6200 || r.Behind(ends) != 0 {
 		t.Fatalf("applied %d, Records %d, Behind %d; want 6200, 6200, 0", n, r.Records(), r.Behind(ends))
 	}
@@ -136,6 +129,8 @@ func TestLogReaderFoldsWholeTopicsInPartitionOrder(t *testing.T) {
 	// Live: records written later are folded too; CatchUp waits for them.
 	produce(t, producer, "state-b", 1200, 300)
 	produce(t, producer, "state-empty", 0, 10)
+	wctx, wcancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer wcancel()
 	if err := r.CatchUp(wctx, names); err != nil {
 		t.Fatal(err)
 	}
@@ -159,16 +154,17 @@ func TestLogReaderFoldsWholeTopicsInPartitionOrder(t *testing.T) {
 	c.mu.Unlock()
 
 	// Waiting for what is not written ends with the context.
-	short, scancel := context.WithTimeout(ctx, 200*time.Millisecond)
+	short, scancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer scancel()
 	ends[topicPartition{"state-a", 0}] += 1000
 	if err := r.WaitFor(short, ends); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("WaitFor beyond the end = %v, want the deadline", err)
 	}
 
-	cancel()
+	stopped := make(chan error, 1)
+	go func() { stopped <- stop() }()
 	select {
-	case err := <-done:
+	case err := <-stopped:
 		if err != nil {
 			t.Fatalf("Run after cancel = %v", err)
 		}
@@ -256,5 +252,82 @@ func TestLogReaderRelaxesTheCollectorWhileRebuilding(t *testing.T) {
 	<-done
 	if got := gcPercent(); got != 50 {
 		t.Fatalf("GC percent after Run = %d, want 50", got)
+	}
+}
+
+// A staged reader prepares the next batch while it folds the one before,
+// folds in the order it prepared, and counts a batch as applied (for
+// WaitFor) only once it is folded.
+func TestStagedLogReaderPreparesAheadAndFoldsInOrder(t *testing.T) {
+	client, producer := readerCluster(t, map[string]int32{"state": 3})
+	produce(t, producer, "state", 0, 20000)
+
+	c := &collector{offsets: map[topicPartition][]int64{}, values: map[topicPartition][]string{}}
+	var mu sync.Mutex
+	var prepared, folded []*sarama.ConsumerMessage // each batch's first record
+	second := make(chan struct{})
+	r := NewStagedLogReader(client, []string{"state"}, func(batch []*sarama.ConsumerMessage) func() error {
+		mu.Lock()
+		prepared = append(prepared, batch[0])
+		if len(prepared) == 2 {
+			close(second)
+		}
+		mu.Unlock()
+		return func() error {
+			mu.Lock()
+			first := len(folded) == 0
+			folded = append(folded, batch[0])
+			mu.Unlock()
+			if first {
+				// The first fold waits until the next batch is prepared:
+				// it would wait forever if preparing waited for folding.
+				select {
+				case <-second:
+				case <-time.After(10 * time.Second):
+					t.Error("the next batch was not prepared while the first was folded")
+				}
+			}
+			return c.apply(batch)
+		}
+	})
+	ends, err := r.EndOffsets([]string{"state"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := runUntil(t, r, ends)
+	if n := c.check(t, ends); n != 20000 {
+		t.Fatalf("applied %d records, want 20000", n)
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(folded) > len(prepared) {
+		t.Fatalf("%d batches folded, %d prepared", len(folded), len(prepared))
+	}
+	for i := range folded {
+		if folded[i] != prepared[i] {
+			t.Fatalf("batch %d folded out of the order it was prepared in", i)
+		}
+	}
+}
+
+// runUntil runs the reader until it applied up to ends; stop ends it and
+// returns what Run returned.
+func runUntil(t *testing.T, r *LogReader, ends map[topicPartition]int64) (stop func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- r.Run(ctx) }()
+	wctx, wcancel := context.WithTimeout(ctx, 20*time.Second)
+	defer wcancel()
+	if err := r.WaitFor(wctx, ends); err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	return func() error {
+		cancel()
+		return <-done
 	}
 }

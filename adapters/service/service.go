@@ -305,6 +305,7 @@ func (s *Service) rebuild(ctx context.Context) error {
 			if err != nil {
 				return fmt.Errorf("rebuild: %w", err)
 			}
+			s.State.Freeze() // what comes now is live: written over the rebuilt state
 			took := time.Since(start)
 			n := s.reader.Records()
 			s.log.Info("state rebuilt", "records", n, "seconds", took.Seconds(),

@@ -353,6 +353,7 @@ func decodeRecords(records []Record, out []decoded) []decoded {
 	one := func(from, to int) {
 		for i := from; i < to; i++ {
 			r := records[i]
+			out[i] = decoded{}
 			if r.Topic != contracts.TopicEvents {
 				decodeReference(r, &out[i])
 				continue

@@ -60,6 +60,18 @@ func (s *Store) Stats() Stats {
 	return s.stats
 }
 
+// Freeze ends the rebuild's writing in place: from now on every batch
+// writes over the flat bases (table.go), which never change again. Call it
+// once state has caught up at start. Until then a batch writes in place
+// whenever no View was taken since the batch before; an instance that
+// takes no View (it handles no command) would otherwise go on doing so,
+// and a base keeps every version of a row it was given.
+func (s *Store) Freeze() {
+	s.snap.RLock() // after a batch that holds it
+	defer s.snap.RUnlock()
+	s.frozen.Store(true)
+}
+
 // View is a consistent read-only snapshot.
 type View struct {
 	maps  *maps

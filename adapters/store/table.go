@@ -87,11 +87,16 @@ func (t table) Set(w wr, key, val string) table {
 // pmap.Update); when f returns false, t is left as it is.
 func (t table) Update(w wr, key string, f func(old string, found bool) (string, string, bool)) table {
 	if w.bulk {
+		var dead bool
 		t = t.bulk()
 		t.base.update(key, func(old string, found bool) (string, bool) {
 			_, v, ok := f(old, found)
-			return v, ok
+			dead = ok && t.dead(v)
+			return v, ok && !dead
 		})
+		if dead { // as over the base: a dead value deletes
+			t.base.delete(key)
+		}
 		return t
 	}
 	if t.base == nil {

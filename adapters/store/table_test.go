@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/dsmf/ssc-adapter/contracts"
 )
 
 // checkTable compares a table with the map it should equal.
@@ -125,4 +127,62 @@ func TestFlatGrows(t *testing.T) {
 		t.Fatalf("%d live entries, want %d", f.live, len(want))
 	}
 	checkTable(t, "flat", table{base: f}, want)
+}
+
+// A dead value (a row of its key alone, an empty list) written into a
+// table deletes its key, in the base as over it.
+func TestDeadValuesDelete(t *testing.T) {
+	for _, bulk := range []bool{true, false} {
+		for _, m := range []table{newRows(), {}} {
+			w := wr{gen: 1, bulk: bulk}
+			live := "list"
+			if m.over.derive != nil {
+				var rw rowWriter
+				rw.str("k")
+				rw.int(7)
+				live = rw.string()
+			}
+			m = m.Set(w, "k", live)
+			m = m.Set(w, "k", m.tombstone("k"))
+			if v, ok := m.Get("k"); ok {
+				t.Fatalf("bulk %v, rows %v: a dead value is read as %q", bulk, m.over.derive != nil, v)
+			}
+			m.each(func(k, v string) { t.Fatalf("bulk %v: each saw %q = %q", bulk, k, v) })
+		}
+	}
+}
+
+// Batches write in place only until Freeze (or a View): an instance that
+// takes no View keeps no arena growing after its start.
+func TestFreezeEndsWritingInPlace(t *testing.T) {
+	doc := func(i int) Record {
+		return refRecord(t, contracts.IdentityDocument{FIN: fmt.Sprintf("F%06d", i), DocumentNumber: "n"})
+	}
+	s, _ := New()
+	s.Apply([]Record{doc(1)})
+	s.Apply([]Record{doc(2)}) // held: into the base
+	if base := s.maps.documents.base; base == nil || base.live != 2 {
+		t.Fatalf("the second batch did not write into the base: %+v", base)
+	}
+	s.Freeze()
+	s.Apply([]Record{doc(3)})
+	s.Apply([]Record{doc(4)})
+	if s.maps.documents.base.live != 2 {
+		t.Fatalf("batches after Freeze wrote into the base: %d entries", s.maps.documents.base.live)
+	}
+	v := s.View()
+	for i := 1; i <= 4; i++ {
+		if _, ok := v.Document(fmt.Sprintf("F%06d", i)); !ok {
+			t.Fatalf("document %d is lost", i)
+		}
+	}
+
+	fresh, _ := New()
+	fresh.Freeze() // before any record: no base at all
+	for i := range 5 {
+		fresh.Apply([]Record{doc(i)})
+	}
+	if fresh.maps.documents.base != nil {
+		t.Fatal("a store frozen at start made a base")
+	}
 }

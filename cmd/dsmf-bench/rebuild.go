@@ -339,6 +339,7 @@ func coldStart(ctx context.Context, addrs []string) (measurement, error) {
 		return measurement{}, err
 	}
 	err = reader.WaitFor(ctx, ends)
+	state.Freeze() // as the service does once it caught up
 	took, cpu := time.Since(start).Seconds(), cpuSeconds()-cpu0
 	stop()
 	if rerr := <-done; err == nil {
