@@ -306,6 +306,7 @@ func (s *Service) rebuild(ctx context.Context) error {
 				return fmt.Errorf("rebuild: %w", err)
 			}
 			s.State.Freeze() // what comes now is live: written over the rebuilt state
+			go s.State.Compact()
 			took := time.Since(start)
 			n := s.reader.Records()
 			s.log.Info("state rebuilt", "records", n, "seconds", took.Seconds(),

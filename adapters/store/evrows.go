@@ -3,6 +3,7 @@ package store
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/dsmf/ssc-adapter/domain"
@@ -202,7 +203,9 @@ func (t *tx) putApplication(a *domain.Application) error {
 		}
 	}
 	if !had || oldVOEN != voen {
-		m.appsByInsurer = addTo(t.w.gen, m.appsByInsurer, voen, id)
+		// A copy of the id: a substring would hold the whole row in
+		// memory, which a base keeps a copy of.
+		m.appsByInsurer = addTo(t.w.gen, m.appsByInsurer, voen, strings.Clone(id))
 	}
 	if !had || oldSSN != ssn {
 		m.appsBySSN = withKey(t.w, m.appsBySSN, ssn, row)
@@ -311,7 +314,7 @@ func (t *tx) putGrant(g *domain.Grant) error {
 	row := t.grantRow(g)
 	id, _ := keyField(row)
 	m.grants = m.grants.Set(t.w, id, row)
-	m.grantsByInsurer = addTo(t.w.gen, m.grantsByInsurer, t.share(g.InsurerVOEN), id)
+	m.grantsByInsurer = addTo(t.w.gen, m.grantsByInsurer, t.share(g.InsurerVOEN), strings.Clone(id)) // as an application's
 	return nil
 }
 

@@ -145,6 +145,30 @@ func (f *flat) grow() {
 	f.used = f.live
 }
 
+// compacted returns a copy of f holding only its entries: the bytes of
+// what was replaced or deleted (a rebuild rewrites a session for every
+// event of it) stay behind.
+func (f *flat) compacted() *flat {
+	size := flatMinSize
+	for size < f.live*2 {
+		size *= 2
+	}
+	c := &flat{derive: f.derive, slots: make([]fslot, size), live: f.live, used: f.live}
+	mask := size - 1
+	for _, s := range f.slots {
+		if s.ref < refBase {
+			continue
+		}
+		key, val := f.entry(s.ref)
+		i := int(s.hash) & mask
+		for c.slots[i].ref != slotEmpty {
+			i = (i + 1) & mask
+		}
+		c.slots[i] = fslot{hash: s.hash, ref: c.put(key, val)}
+	}
+	return c
+}
+
 // each calls fn for every entry, in no particular order.
 func (f *flat) each(fn func(key, val string)) {
 	for _, s := range f.slots {

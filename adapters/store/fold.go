@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -524,7 +525,7 @@ func foldEvent(t *tx, ev event, stream *Stream, out *Outcome) error {
 			a.RejectionReason = e.Reason
 		}
 		if a.Status == domain.StatusCompleted {
-			ssn := a.Person.Insured.SSN
+			ssn := strings.Clone(a.Person.Insured.SSN) // not a part of the row: it would keep it all
 			t.maps.certificates = t.maps.certificates.Set(t.w.gen, ssn, &CertificateChange{SSN: ssn, At: e.At})
 		}
 		out.Ref = a.ID

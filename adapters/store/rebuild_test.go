@@ -291,6 +291,10 @@ func TestRebuiltStateEqualsLiveState(t *testing.T) {
 			r := rand.New(rand.NewPCG(seed, 2))
 			sameState(t, "random batches", live, foldInBatches(t, log, func() int { return 1 + r.IntN(300) }), k)
 			sameState(t, "batches of 1, never viewed", live, foldInBatches(t, log, func() int { return 1 }), k)
+			compacted := foldInBatches(t, log, func() int { return 1 + r.IntN(50) })
+			compacted.Freeze()
+			compacted.Compact()
+			sameState(t, "frozen and compacted", live, compacted, k)
 			sameState(t, "viewed after every batch", live, foldViewed(t, log, func() int { return 1 + r.IntN(100) }, always), k)
 			for range 3 {
 				n := r.IntN(len(log) / 20)

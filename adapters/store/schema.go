@@ -56,6 +56,12 @@ type maps struct {
 	based bool
 }
 
+// tables are the maps' tables (table.go).
+func (m *maps) tables() []*table {
+	return []*table{&m.insurers, &m.insurersByAccount, &m.insured, &m.insuredByFIN, &m.documents,
+		&m.sessions, &m.outcomes, &m.streams, &m.applications, &m.appsBySSN, &m.grants}
+}
+
 // Stream is an insurer's position in the event log.
 type Stream struct {
 	VOEN string

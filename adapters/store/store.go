@@ -72,6 +72,37 @@ func (s *Store) Freeze() {
 	s.frozen.Store(true)
 }
 
+// Compact copies, once the store is frozen, what the flat bases hold into
+// arenas of their own: a base keeps every version of a row it was given
+// during the rebuild (about a quarter of its bytes). It changes nothing a
+// View reads and may run beside Apply and Views; the service runs it after
+// its start.
+func (s *Store) Compact() {
+	if !s.frozen.Load() {
+		return // bases may still change
+	}
+	s.snap.RLock()
+	m := s.maps
+	s.snap.RUnlock()
+	fresh := map[*flat]*flat{}
+	for _, t := range m.tables() {
+		if t.base != nil {
+			fresh[t.base] = t.base.compacted()
+		}
+	}
+	s.write.Lock() // no batch has a copy of the maps to publish
+	defer s.write.Unlock()
+	s.snap.Lock()
+	defer s.snap.Unlock()
+	next := *s.maps
+	for _, t := range next.tables() {
+		if c, ok := fresh[t.base]; ok {
+			t.base = c
+		}
+	}
+	s.maps = &next
+}
+
 // View is a consistent read-only snapshot.
 type View struct {
 	maps  *maps

@@ -1,5 +1,7 @@
 package store
 
+import "strings"
+
 // table is a map of strings (rows, or look-up lists) in two layers: a flat
 // base (flat.go), filled in place while nobody views the store (the
 // rebuild at start), and a persistent map over it for what changed since a
@@ -105,6 +107,9 @@ func (t table) Update(w wr, key string, f func(old string, found bool) (string, 
 	}
 	old, found := t.Get(key)
 	if k, v, ok := f(old, found); ok {
+		if t.over.derive == nil {
+			k = strings.Clone(k) // it may point into the base's arena: keep none of it
+		}
 		t.over = t.over.Set(w.gen, k, v)
 	}
 	return t

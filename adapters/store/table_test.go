@@ -3,6 +3,7 @@ package store
 import (
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"testing"
 
 	"github.com/dsmf/ssc-adapter/contracts"
@@ -184,5 +185,69 @@ func TestFreezeEndsWritingInPlace(t *testing.T) {
 	}
 	if fresh.maps.documents.base != nil {
 		t.Fatal("a store frozen at start made a base")
+	}
+}
+
+// tables lists every table of the maps (Compact goes by it).
+func TestTablesListsEveryTable(t *testing.T) {
+	n := 0
+	typ := reflect.TypeOf(maps{})
+	for i := range typ.NumField() {
+		if typ.Field(i).Type == reflect.TypeOf(table{}) {
+			n++
+		}
+	}
+	if got := len(new(maps).tables()); got != n {
+		t.Fatalf("tables lists %d tables, the maps have %d", got, n)
+	}
+}
+
+// Compacting keeps what the bases hold, in fewer bytes, and runs beside
+// batches and Views (the race detector watches).
+func TestCompactKeepsTheRowsInFewerBytes(t *testing.T) {
+	doc := func(i, version int) Record {
+		return refRecord(t, contracts.IdentityDocument{FIN: fmt.Sprintf("F%06d", i), DocumentNumber: fmt.Sprint("v", version)})
+	}
+	s, _ := New()
+	for version := range 5 { // every document rewritten five times in place
+		var batch []Record
+		for i := range 2000 {
+			batch = append(batch, doc(i, version))
+		}
+		s.Apply(batch)
+	}
+	s.Freeze()
+	arena := func() (n int) {
+		for _, c := range s.View().maps.documents.base.arena.chunks {
+			n += len(c)
+		}
+		return n
+	}
+	before := arena()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		s.Compact()
+	}()
+	for i := 0; ; i++ {
+		s.Apply([]Record{doc(i%2000, 9)})
+		if d, ok := s.View().Document(fmt.Sprintf("F%06d", (i+1)%2000)); !ok || d.DocumentNumber == "" {
+			t.Fatalf("document %d lost while compacting", (i+1)%2000)
+		}
+		select {
+		case <-done:
+		default:
+			continue
+		}
+		break
+	}
+	if after := arena(); after*3 > before {
+		t.Fatalf("the base holds %d bytes after compacting, %d before", after, before)
+	}
+	v := s.View()
+	for i := range 2000 {
+		if d, ok := v.Document(fmt.Sprintf("F%06d", i)); !ok || (d.DocumentNumber != "v4" && d.DocumentNumber != "v9") {
+			t.Fatalf("document %d = %+v, %v after compacting", i, d, ok)
+		}
 	}
 }

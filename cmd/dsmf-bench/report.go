@@ -269,6 +269,8 @@ func applicationMemory(cfg workload.Config) (perApp float64, apps int, err error
 	for i := 0; i < len(records); i += batch {
 		st.Apply(records[i:min(i+batch, len(records))])
 	}
+	st.Freeze() // as the service does after its start
+	st.Compact()
 	after := heapAlloc()
 	runtime.KeepAlive(records) // held in both measurements: only the store differs
 	v := st.View()
