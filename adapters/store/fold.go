@@ -349,7 +349,7 @@ func decodeRecords(records []Record, out []decoded) []decoded {
 	if cap(out) < len(records) {
 		out = make([]decoded, len(records))
 	} else {
-		out = out[:len(records)] // cleared by the ApplyBatch that used it
+		out = out[:len(records)] // each entry is reset below
 	}
 	one := func(from, to int) {
 		for i := from; i < to; i++ {

@@ -42,10 +42,10 @@ type sharer struct {
 	// application, one after the other.
 	last   string
 	lastID uint32
-	// recent caches strings by hash, in a table small enough to stay in
-	// the processor's cache: most shared values (statuses, offices,
-	// names) are few and come again and again, and a look-up in the big
-	// map missed the cache (a tenth of a rebuild's CPU time).
+	// recent caches strings by hash, one slot each (3 MiB in all): most
+	// shared values (statuses, offices, names, VÖENs) come again and
+	// again, and a look-up in the big map cost a few cache misses (a
+	// tenth of a rebuild's CPU time); a slot costs one.
 	recent *[recentSize]recentString
 }
 

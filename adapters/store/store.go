@@ -21,8 +21,8 @@ type Store struct {
 	gen  uint64 // Apply's batch number, under write
 	// viewed is set by a View: the nodes of gen may have readers.
 	viewed atomic.Bool
-	// frozen is set by the first View of maps with flat bases: they never
-	// change again (table.go).
+	// frozen is set by Freeze, or by the first View of maps with flat
+	// bases: they never change again (table.go).
 	frozen atomic.Bool
 
 	mu      sync.Mutex
@@ -89,6 +89,9 @@ func (s *Store) Compact() {
 		if t.base != nil {
 			fresh[t.base] = t.base.compacted()
 		}
+	}
+	if len(fresh) == 0 {
+		return
 	}
 	s.write.Lock() // no batch has a copy of the maps to publish
 	defer s.write.Unlock()

@@ -9,7 +9,7 @@ import "strings"
 // in the map over it by a dead value.
 //
 // A batch may write into the base (wr.bulk) only while no View can reach
-// it: Apply decides that (store.go).
+// it: ApplyBatch decides that (fold.go).
 type table struct {
 	base *flat        // nil until a bulk write
 	over pmap[string] // changes over the base; derive is set for tables of rows
