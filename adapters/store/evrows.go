@@ -263,7 +263,7 @@ func addTo(gen uint64, m pmap[pmap[struct{}]], group, key string) pmap[pmap[stru
 // removeFrom removes key from the set of group.
 func removeFrom(gen uint64, m pmap[pmap[struct{}]], group, key string) pmap[pmap[struct{}]] {
 	if inner := value(m, group).Delete(gen, key); inner.Len() > 0 {
-		return m.Set(gen, group, inner)
+		return m.Set(gen, strings.Clone(group), inner) // group may be a part of a row
 	}
 	return m.Delete(gen, group)
 }

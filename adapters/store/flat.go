@@ -150,7 +150,7 @@ func (f *flat) grow() {
 // event of it) stay behind.
 func (f *flat) compacted() *flat {
 	size := flatMinSize
-	for size < f.live*2 {
+	for f.live*4 >= size*3 { // at most three quarters full, as grow keeps it
 		size *= 2
 	}
 	c := &flat{derive: f.derive, slots: make([]fslot, size), live: f.live, used: f.live}

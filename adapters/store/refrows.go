@@ -137,7 +137,12 @@ func listKeys(list string) []string {
 // withKey adds a row's key to the list of a look-up value.
 func withKey(w wr, m table, value, row string) table {
 	_, one := keyField(row)
-	return m.Update(w, value, func(list string, _ bool) (string, string, bool) { return value, list + one, true })
+	return m.Update(w, value, func(list string, _ bool) (string, string, bool) {
+		if list == "" {
+			return value, strings.Clone(one), true // not a part of the row: it would keep it all
+		}
+		return value, list + one, true
+	})
 }
 
 // withoutKey removes key from the list of a look-up value.

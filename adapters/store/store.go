@@ -2,6 +2,7 @@ package store
 
 import (
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -81,29 +82,26 @@ func (s *Store) Compact() {
 	if !s.frozen.Load() {
 		return // bases may still change
 	}
-	s.snap.RLock()
-	m := s.maps
-	s.snap.RUnlock()
-	fresh := map[*flat]*flat{}
-	for _, t := range m.tables() {
-		if t.base != nil {
-			fresh[t.base] = t.base.compacted()
+	// One table at a time, so that the old and the new arena of only one
+	// are held at once.
+	for i := range len(new(maps).tables()) {
+		// The current version's base: reading it needs no View (and sets
+		// no viewed), as bases never change once frozen.
+		s.snap.RLock()
+		base := s.maps.tables()[i].base
+		s.snap.RUnlock()
+		if base == nil {
+			continue
 		}
+		fresh := base.compacted()
+		s.write.Lock() // no batch has a copy of the maps to publish
+		s.snap.Lock()
+		next := *s.maps
+		next.tables()[i].base = fresh
+		s.maps = &next
+		s.snap.Unlock()
+		s.write.Unlock()
 	}
-	if len(fresh) == 0 {
-		return
-	}
-	s.write.Lock() // no batch has a copy of the maps to publish
-	defer s.write.Unlock()
-	s.snap.Lock()
-	defer s.snap.Unlock()
-	next := *s.maps
-	for _, t := range next.tables() {
-		if c, ok := fresh[t.base]; ok {
-			t.base = c
-		}
-	}
-	s.maps = &next
 }
 
 // View is a consistent read-only snapshot.
@@ -275,7 +273,9 @@ func (v View) Stream(voen string) Stream {
 // Touch records a session's activity that left no event (a query).
 func (s *Store) Touch(sessionID string, at time.Time) {
 	s.mu.Lock()
-	if at.After(s.lastSeen[sessionID]) {
+	if last, ok := s.lastSeen[sessionID]; !ok {
+		s.lastSeen[strings.Clone(sessionID)] = at // the id may be part of a row: keep none of it
+	} else if at.After(last) {
 		s.lastSeen[sessionID] = at
 	}
 	s.mu.Unlock()

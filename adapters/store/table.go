@@ -102,6 +102,9 @@ func (t table) Update(w wr, key string, f func(old string, found bool) (string, 
 		return t
 	}
 	if t.base == nil {
+		if t.over.derive == nil {
+			f = cloneKey(f)
+		}
 		t.over = t.over.Update(w.gen, key, f)
 		return t
 	}
@@ -113,6 +116,15 @@ func (t table) Update(w wr, key string, f func(old string, found bool) (string, 
 		t.over = t.over.Set(w.gen, k, v)
 	}
 	return t
+}
+
+// cloneKey makes f keep a copy of its key: a key of a look-up list is
+// often a part of a row (an SSN, a FIN), which it would keep in memory.
+func cloneKey(f func(string, bool) (string, string, bool)) func(string, bool) (string, string, bool) {
+	return func(old string, found bool) (string, string, bool) {
+		k, v, ok := f(old, found)
+		return strings.Clone(k), v, ok
+	}
 }
 
 // Delete returns t without key.
