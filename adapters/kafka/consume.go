@@ -14,6 +14,19 @@ import (
 // partition's order is kept. The starting offsets are fixed when it returns,
 // so nothing written afterwards is missed.
 func ConsumeTopic(ctx context.Context, consumer sarama.Consumer, topic string, offset int64, wg *sync.WaitGroup, handle func(*sarama.ConsumerMessage)) error {
+	return readPartitions(ctx, consumer, topic, offset, wg, func(_ sarama.PartitionConsumer, m *sarama.ConsumerMessage) bool {
+		handle(m)
+		return true
+	})
+}
+
+// readPartitions is ConsumeTopic for handlers that also read their
+// partition's consumer (the log reader takes what else it has ready) and
+// stop it by returning false. The errors the consumer returns are drained
+// and dropped: sarama retries, and its logger has them; left unread, they
+// would block the partition.
+func readPartitions(ctx context.Context, consumer sarama.Consumer, topic string, offset int64, wg *sync.WaitGroup,
+	handle func(sarama.PartitionConsumer, *sarama.ConsumerMessage) bool) error {
 	parts, err := consumer.Partitions(topic)
 	if err != nil {
 		return fmt.Errorf("partitions of %s: %w", topic, err)
@@ -32,10 +45,13 @@ func ConsumeTopic(ctx context.Context, consumer sarama.Consumer, topic string, o
 				case <-ctx.Done():
 					return
 				case m, ok := <-pc.Messages():
+					if !ok || !handle(pc, m) {
+						return
+					}
+				case _, ok := <-pc.Errors():
 					if !ok {
 						return
 					}
-					handle(m)
 				}
 			}
 		}()

@@ -91,65 +91,21 @@ func (r *LogReader) Run(ctx context.Context) error {
 	// garbage collector to mark while the fold is the slower: 1,024 chunks
 	// cost a rebuild 9% more CPU than 256, 96 left the fold waiting.
 	in := make(chan []*sarama.ConsumerMessage, 256)
-	errs := make(chan error, 1)
 	var wg sync.WaitGroup
-	for _, topic := range r.topics {
-		parts, err := r.client.Partitions(topic)
-		if err != nil {
-			return fmt.Errorf("log reader: partitions of %s: %w", topic, err)
-		}
-		for _, p := range parts {
-			pc, err := consumer.ConsumePartition(topic, p, sarama.OffsetOldest)
-			if err != nil {
-				return fmt.Errorf("log reader: consume %s/%d: %w", topic, p, err)
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer pc.AsyncClose()
-				for {
-					select {
-					case <-ctx.Done():
-						return
-					case m, ok := <-pc.Messages():
-						if !ok {
-							return
-						}
-						chunk := append(make([]*sarama.ConsumerMessage, 0, chunkSize), m)
-					more:
-						for len(chunk) < chunkSize {
-							select {
-							case m, ok := <-pc.Messages():
-								if !ok {
-									break more
-								}
-								chunk = append(chunk, m)
-							default:
-								break more
-							}
-						}
-						select {
-						case in <- chunk:
-						case <-ctx.Done():
-							return
-						}
-					case e, ok := <-pc.Errors():
-						if ok && e != nil {
-							select {
-							case errs <- fmt.Errorf("log reader: %s/%d: %w", topic, p, e.Err):
-							default:
-							}
-						}
-					}
-				}
-			}()
-		}
-	}
 	// However Run ends, the partition goroutines stop before it returns.
 	defer func() {
 		stop()
 		wg.Wait()
 	}()
+	for _, topic := range r.topics {
+		err := readPartitions(ctx, consumer, topic, sarama.OffsetOldest, &wg,
+			func(pc sarama.PartitionConsumer, m *sarama.ConsumerMessage) bool {
+				return handOver(ctx, pc, m, in)
+			})
+		if err != nil {
+			return fmt.Errorf("log reader: %w", err)
+		}
+	}
 
 	// Batches are prepared on a goroutine of their own, one ahead of the
 	// fold: a rebuild decodes the next batch while it folds this one.
@@ -166,10 +122,6 @@ func (r *LogReader) Run(ctx context.Context) error {
 			select {
 			case <-ctx.Done():
 				return
-			case err := <-errs:
-				// Consumer errors are retried by sarama; report and go on.
-				_ = err
-				continue
 			case chunk := <-in:
 				batch = append(make([]*sarama.ConsumerMessage, 0, maxBatch), chunk...)
 			}
@@ -199,6 +151,30 @@ func (r *LogReader) Run(ctx context.Context) error {
 			}
 			r.advance(p.batch)
 		}
+	}
+}
+
+// handOver sends m, with what else its partition has ready (up to
+// chunkSize), as one chunk to in; false once ctx ends.
+func handOver(ctx context.Context, pc sarama.PartitionConsumer, m *sarama.ConsumerMessage, in chan<- []*sarama.ConsumerMessage) bool {
+	chunk := append(make([]*sarama.ConsumerMessage, 0, chunkSize), m)
+more:
+	for len(chunk) < chunkSize {
+		select {
+		case m, ok := <-pc.Messages():
+			if !ok {
+				break more
+			}
+			chunk = append(chunk, m)
+		default:
+			break more
+		}
+	}
+	select {
+	case in <- chunk:
+		return true
+	case <-ctx.Done():
+		return false
 	}
 }
 

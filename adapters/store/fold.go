@@ -69,7 +69,6 @@ func (s *Store) ApplyBatch(b *Batch) {
 	// seen them (table.go): the bulk of a rebuild.
 	w := wr{gen: s.gen, bulk: held && !s.frozen.Load()}
 	m := *s.maps
-	m.based = m.based || w.bulk
 	t := &tx{maps: &m, w: w, sh: &s.sh, strs: &m.strs, buf: s.buf}
 
 	// The batch's scratch slices are reused: a rebuild makes less garbage.

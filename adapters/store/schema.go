@@ -52,14 +52,22 @@ type maps struct {
 	// assertions are the login assertions that opened a session, by id,
 	// so a replayed one is refused.
 	assertions pmap[time.Time]
-	// based is set once a batch may have written into the tables' bases.
-	based bool
 }
 
 // tables are the maps' tables (table.go).
 func (m *maps) tables() []*table {
 	return []*table{&m.insurers, &m.insurersByAccount, &m.insured, &m.insuredByFIN, &m.documents,
 		&m.sessions, &m.outcomes, &m.streams, &m.applications, &m.appsBySSN, &m.grants}
+}
+
+// based reports whether a table has a base (a batch wrote in bulk).
+func (m *maps) based() bool {
+	for _, t := range m.tables() {
+		if t.base != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // Stream is an insurer's position in the event log.

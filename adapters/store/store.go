@@ -117,7 +117,7 @@ func (s *Store) View() View {
 	if !s.viewed.Load() { // most Views only read the flags
 		s.viewed.Store(true)
 	}
-	if s.maps.based && !s.frozen.Load() {
+	if !s.frozen.Load() && s.maps.based() { // once frozen, Views read only the flag
 		s.frozen.Store(true)
 	}
 	return View{maps: s.maps, store: s}
