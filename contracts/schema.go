@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
@@ -116,7 +117,18 @@ var schemaFiles = sync.OnceValue(func() map[string]string {
 var compiled = sync.OnceValues(func() (map[string]*jsonschema.Schema, error) {
 	c := jsonschema.NewCompiler()
 	c.DefaultDraft(jsonschema.Draft2020)
-	c.AssertFormat()  // "date" and "date-time" are rules, not annotations
+	c.AssertFormat() // "date" and "date-time" are rules, not annotations
+	// A "date-time" is what the Go types decode: the library's own check
+	// lets through hours like "+0" (strconv.Atoi reads the sign) and leap
+	// seconds, which time.Time refuses.
+	c.RegisterFormat(&jsonschema.Format{Name: "date-time", Validate: func(v any) error {
+		s, ok := v.(string)
+		if !ok {
+			return nil // formats apply to strings only
+		}
+		var t time.Time
+		return t.UnmarshalText([]byte(s))
+	}})
 	c.AssertContent() // checks base64 of contentEncoding and the PDF below
 	c.RegisterContentMediaType(&jsonschema.MediaType{Name: PDFContentType, Validate: func(b []byte) error {
 		if !bytes.HasPrefix(b, []byte("%PDF-")) {
