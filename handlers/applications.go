@@ -5,6 +5,7 @@ import (
 
 	"github.com/dsmf/ssc-adapter/adapters/store"
 	"github.com/dsmf/ssc-adapter/contracts"
+	"github.com/dsmf/ssc-adapter/contracts/wire"
 	"github.com/dsmf/ssc-adapter/domain"
 )
 
@@ -12,11 +13,11 @@ import (
 func findPerson(v store.View, voen, docType, fin, ssn string, today domain.Date) (domain.Person, error) {
 	var doc *domain.IdentityDocument
 	if d, ok := v.Document(fin); ok {
-		doc = store.DocumentFromWire(&d)
+		doc = wire.DocumentFromWire(&d)
 	}
 	var insured *domain.InsuredPerson
 	if p, ok := v.InsuredPerson(ssn); ok {
-		insured = store.InsuredFromWire(&p)
+		insured = wire.InsuredFromWire(&p)
 		insured.CertificateStatus = v.CertificateStatus(p)
 	}
 	return domain.LookupPerson(domain.LookupQuery{DocumentType: domain.DocumentType(docType), FIN: fin, SSN: ssn,
@@ -44,7 +45,7 @@ func (h *Handler) lookup(_ context.Context, c command) (replyFunc, error) {
 			return "", nil, err
 		}
 		return contracts.TypePersonLookupResult, contracts.PersonLookupResult{CommandID: c.id,
-			Person: store.PersonToWire(p, p.Insured.CertificateStatus)}, nil
+			Person: wire.PersonToWire(p, p.Insured.CertificateStatus)}, nil
 	})
 }
 
@@ -74,7 +75,7 @@ func (h *Handler) save(ctx context.Context, c command) (replyFunc, error) {
 			return "", nil, err
 		}
 		return contracts.TypeDraftSaved, contracts.DraftSaved{EventMeta: meta, SessionID: c.sessionID,
-			Application: store.ApplicationToWire(a)}, nil
+			Application: wire.ApplicationToWire(a)}, nil
 	})
 	if err != nil {
 		return nil, err
@@ -131,7 +132,7 @@ func (h *Handler) submit(ctx context.Context, c command) (replyFunc, error) {
 			return "", nil, err
 		}
 		return contracts.TypeApplicationSubmitted, contracts.ApplicationSubmitted{EventMeta: meta, SessionID: c.sessionID,
-			Application: store.ApplicationToWire(a)}, nil
+			Application: wire.ApplicationToWire(a)}, nil
 	})
 	if err != nil {
 		return nil, err
@@ -152,7 +153,7 @@ func (h *Handler) applicationReply(c command, id, typ string, withNotice bool) f
 				return "", nil, err
 			}
 		}
-		w := store.ApplicationToWire(a)
+		w := wire.ApplicationToWire(a)
 		if typ == contracts.TypeSubmitResult {
 			return typ, contracts.SubmitResult{CommandID: c.id, Application: w}, nil
 		}
@@ -216,7 +217,7 @@ func (h *Handler) search(_ context.Context, c command) (replyFunc, error) {
 		from, to := page.Bounds(len(found))
 		rows := make([]contracts.RegistryRow, 0, to-from)
 		for _, a := range found[from:to] {
-			w := store.ApplicationToWire(a)
+			w := wire.ApplicationToWire(a)
 			rows = append(rows, contracts.RegistryRow{ApplicationID: a.ID, Number: a.Number, Type: w.Type,
 				FIN: w.Person.FIN, Surname: w.Person.Surname, Name: w.Person.Name, Patronymic: w.Person.Patronymic,
 				SSN: w.Person.SSN, SSNDate: w.Person.SSNDate, ApplicationDate: string(a.ApplicationDate()),
@@ -238,6 +239,6 @@ func (h *Handler) get(_ context.Context, c command) (replyFunc, error) {
 			return "", nil, err
 		}
 		return contracts.TypeApplicationGetResult, contracts.ApplicationGetResult{CommandID: c.id,
-			Application: store.ApplicationToWire(a)}, nil
+			Application: wire.ApplicationToWire(a)}, nil
 	})
 }

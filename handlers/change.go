@@ -22,7 +22,7 @@ const maxAttempts = 5
 // and waits until the log has folded it, so the answer always reflects what
 // the log says, whoever wrote it. A command that already has an outcome is
 // not decided again: its recorded outcome is answered once more.
-func (h *Handler) change(ctx context.Context, c command, decide decideFunc) (store.Outcome, error) {
+func (h *Handler) change(ctx context.Context, c command, decide decideFunc) (domain.Outcome, error) {
 	for attempt := 0; attempt < maxAttempts; attempt++ {
 		v := h.state.View()
 		if o, ok := v.Outcome(c.id); ok {
@@ -34,21 +34,21 @@ func (h *Handler) change(ctx context.Context, c command, decide decideFunc) (sto
 		if err != nil {
 			de, ok := domain.AsError(err)
 			if !ok {
-				return store.Outcome{}, err
+				return domain.Outcome{}, err
 			}
 			typ, ev = contracts.TypeCommandRejected, contracts.CommandRejected{EventMeta: meta,
 				CommandType: c.typ, SessionID: c.sessionID, Code: de.Code, Detail: de.Detail}
 		}
 		env, err := contracts.NewEnvelope(eventID(c.id, meta.Seq), contracts.SourceAdapter, typ, c.insurerVOEN, c.now, ev)
 		if err != nil {
-			return store.Outcome{}, err
+			return domain.Outcome{}, err
 		}
 		env.Subject = c.insurerVOEN
 		wait := h.state.Await(c.id)
 		start := time.Now()
 		if err := h.out.Publish(ctx, FromEnvelope(contracts.TopicEvents, env)); err != nil {
 			h.state.Forget(c.id, wait)
-			return store.Outcome{}, fmt.Errorf("%w: write event: %v", ErrTransient, err)
+			return domain.Outcome{}, fmt.Errorf("%w: write event: %v", ErrTransient, err)
 		}
 		written := time.Now()
 		h.observer.Waited(StageWriteEvent, written.Sub(start))
@@ -61,17 +61,17 @@ func (h *Handler) change(ctx context.Context, c command, decide decideFunc) (sto
 			h.log.Info("decision lost a race; deciding again", "type", c.typ, "command_id", c.id, "attempt", attempt+1)
 		case <-time.After(h.cfg.DecisionTimeout):
 			h.state.Forget(c.id, wait)
-			return store.Outcome{}, fmt.Errorf("%w: event for command %s not seen on the log within %s", ErrTransient, c.id, h.cfg.DecisionTimeout)
+			return domain.Outcome{}, fmt.Errorf("%w: event for command %s not seen on the log within %s", ErrTransient, c.id, h.cfg.DecisionTimeout)
 		case <-ctx.Done():
 			h.state.Forget(c.id, wait)
-			return store.Outcome{}, fmt.Errorf("%w: %v", ErrTransient, ctx.Err())
+			return domain.Outcome{}, fmt.Errorf("%w: %v", ErrTransient, ctx.Err())
 		}
 	}
-	return store.Outcome{}, fmt.Errorf("%w: command %s lost %d races in a row", ErrTransient, c.id, maxAttempts)
+	return domain.Outcome{}, fmt.Errorf("%w: command %s lost %d races in a row", ErrTransient, c.id, maxAttempts)
 }
 
 // refused turns a refusal outcome into its domain error.
-func refused(o store.Outcome) *domain.Error {
+func refused(o domain.Outcome) *domain.Error {
 	if e, ok := domain.ByCode(o.Code); ok {
 		return e.With("%s", o.Detail)
 	}
@@ -79,7 +79,7 @@ func refused(o store.Outcome) *domain.Error {
 }
 
 // answer replies to a state-changing command from its outcome.
-func (h *Handler) answer(c command, o store.Outcome, ok func(ctx context.Context, v store.View) (string, any, error)) replyFunc {
+func (h *Handler) answer(c command, o domain.Outcome, ok func(ctx context.Context, v store.View) (string, any, error)) replyFunc {
 	return func(ctx context.Context) (string, error) {
 		if !o.Accepted() {
 			de := refused(o)

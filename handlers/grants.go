@@ -5,6 +5,7 @@ import (
 
 	"github.com/dsmf/ssc-adapter/adapters/store"
 	"github.com/dsmf/ssc-adapter/contracts"
+	"github.com/dsmf/ssc-adapter/contracts/wire"
 	"github.com/dsmf/ssc-adapter/domain"
 )
 
@@ -30,7 +31,7 @@ func (h *Handler) grantCreate(ctx context.Context, c command) (replyFunc, error)
 			return "", nil, err
 		}
 		return contracts.TypeGrantCreated, contracts.GrantCreated{EventMeta: meta, SessionID: c.sessionID,
-			Grant: store.GrantToWire(g)}, nil
+			Grant: wire.GrantToWire(g)}, nil
 	})
 	if err != nil {
 		return nil, err
@@ -40,7 +41,7 @@ func (h *Handler) grantCreate(ctx context.Context, c command) (replyFunc, error)
 		if !ok {
 			return "", nil, domain.ErrGrantNotFound
 		}
-		return contracts.TypeGrantCreateResult, contracts.GrantCreateResult{CommandID: c.id, Grant: store.GrantToWire(g)}, nil
+		return contracts.TypeGrantCreateResult, contracts.GrantCreateResult{CommandID: c.id, Grant: wire.GrantToWire(g)}, nil
 	}), nil
 }
 
@@ -57,7 +58,7 @@ func (h *Handler) grantList(_ context.Context, c command) (replyFunc, error) {
 		var inForce []contracts.Grant
 		for _, g := range v.Grants(c.insurerVOEN) {
 			if !g.Revoked {
-				inForce = append(inForce, store.GrantToWire(g))
+				inForce = append(inForce, wire.GrantToWire(g))
 			}
 		}
 		from, to := page.Bounds(len(inForce))

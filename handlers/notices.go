@@ -10,6 +10,7 @@ import (
 	"github.com/dsmf/ssc-adapter/adapters/notice"
 	"github.com/dsmf/ssc-adapter/adapters/store"
 	"github.com/dsmf/ssc-adapter/contracts"
+	"github.com/dsmf/ssc-adapter/contracts/wire"
 	"github.com/dsmf/ssc-adapter/domain"
 )
 
@@ -27,7 +28,7 @@ func (h *Handler) renderNotice(v store.View, a domain.Application) ([]byte, int,
 		return nil, 0, domain.ErrNoticeNotAvailable
 	}
 	ins, _ := v.Insurer(a.InsurerVOEN)
-	pdf, err := h.notices.Render(notice.Notice{Insurer: store.ProfileToWire(ins), App: store.ApplicationToWire(a),
+	pdf, err := h.notices.Render(notice.Notice{Insurer: wire.ProfileToWire(ins), App: wire.ApplicationToWire(a),
 		Version: version, IssuedAt: a.UpdatedAt})
 	if err != nil {
 		return nil, 0, fmt.Errorf("render notice: %w", err)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/dsmf/ssc-adapter/adapters/store"
 	"github.com/dsmf/ssc-adapter/contracts"
+	"github.com/dsmf/ssc-adapter/contracts/wire"
 	"github.com/dsmf/ssc-adapter/domain"
 )
 
@@ -83,7 +84,7 @@ func (h *Handler) login(ctx context.Context, c command) (replyFunc, error) {
 		}
 		return contracts.TypeLoginResult, contracts.LoginResult{CommandID: c.id, SessionID: s.ID,
 			Role: string(s.Principal.Role), GrantID: s.Principal.GrantID, Sections: domain.Sections(s.Principal.Role),
-			Insurer: store.ProfileToWire(ins), OpenedAt: s.OpenedAt,
+			Insurer: wire.ProfileToWire(ins), OpenedAt: s.OpenedAt,
 			IdleLimit: contracts.DurationSeconds(h.cfg.SessionIdle.Seconds())}, nil
 	}), nil
 }
@@ -144,6 +145,6 @@ func (h *Handler) profile(_ context.Context, c command) (replyFunc, error) {
 		if !ok {
 			return "", nil, domain.ErrInsurerUnknown
 		}
-		return contracts.TypeProfileResult, contracts.ProfileResult{CommandID: c.id, Insurer: store.ProfileToWire(ins)}, nil
+		return contracts.TypeProfileResult, contracts.ProfileResult{CommandID: c.id, Insurer: wire.ProfileToWire(ins)}, nil
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/dsmf/ssc-adapter/contracts"
+	"github.com/dsmf/ssc-adapter/contracts/wire"
 	"github.com/dsmf/ssc-adapter/domain"
 )
 
@@ -477,7 +478,7 @@ func foldEvent(t *tx, ev event, stream *Stream, out *Outcome) error {
 		return nil
 	case contracts.TypeGrantCreated:
 		e := ev.payload.(contracts.GrantCreated)
-		g := GrantFromWire(e.InsurerVOEN, e.Grant)
+		g := wire.GrantFromWire(e.InsurerVOEN, e.Grant)
 		out.Ref = g.ID
 		touch(t, e.SessionID, e.At)
 		return t.putGrant(&g)
@@ -496,7 +497,7 @@ func foldEvent(t *tx, ev event, stream *Stream, out *Outcome) error {
 		return t.putGrant(&g)
 	case contracts.TypeDraftSaved, contracts.TypeApplicationSubmitted:
 		e := ev.payload.(contracts.DraftSaved) // same shape as ApplicationSubmitted
-		a := ApplicationFromWire(e.Application)
+		a := wire.ApplicationFromWire(e.Application)
 		out.Ref = a.ID
 		touch(t, e.SessionID, e.At)
 		return t.putApplication(&a)

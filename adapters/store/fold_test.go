@@ -7,6 +7,7 @@ import (
 
 	"github.com/dsmf/ssc-adapter/adapters/store"
 	"github.com/dsmf/ssc-adapter/contracts"
+	"github.com/dsmf/ssc-adapter/contracts/wire"
 	"github.com/dsmf/ssc-adapter/domain"
 )
 
@@ -239,8 +240,8 @@ func TestUndecodableRecordsAreCountedAndSkipped(t *testing.T) {
 // app is a draft of personA's replacement as the handlers build it.
 func app(t testing.TB, id string, at time.Time) domain.Application {
 	t.Helper()
-	p := store.PersonFromWire(store.PersonToWire(domain.Person{
-		Document: *store.DocumentFromWire(&documentA), Insured: *store.InsuredFromWire(&personA)},
+	p := wire.PersonFromWire(wire.PersonToWire(domain.Person{
+		Document: *wire.DocumentFromWire(&documentA), Insured: *wire.InsuredFromWire(&personA)},
 		domain.CertificateActive), voenA)
 	a, err := domain.NewDraft(id, domain.ApplicationNumber(voenA, 1), voenA, domain.ReasonDocumentChanged, p, at)
 	if err != nil {
@@ -294,7 +295,7 @@ func TestEventsFoldIntoState(t *testing.T) {
 		return contracts.GrantCreated{EventMeta: m, SessionID: "s-owner", Grant: grant}
 	})
 	v = s.View()
-	wantGrant := store.GrantFromWire(voenA, grant)
+	wantGrant := wire.GrantFromWire(voenA, grant)
 	if got, ok := v.Grant("g-1"); !ok || got != wantGrant {
 		t.Fatalf("grant = %+v, %v", got, ok)
 	}
@@ -334,7 +335,7 @@ func TestEventsFoldIntoState(t *testing.T) {
 	// A draft, changed, submitted, taken into processing, completed.
 	draft := app(t, "app-1", t0.Add(10*time.Minute))
 	apply(contracts.TypeDraftSaved, func(m contracts.EventMeta) any {
-		return contracts.DraftSaved{EventMeta: m, SessionID: "s-owner", Application: store.ApplicationToWire(draft)}
+		return contracts.DraftSaved{EventMeta: m, SessionID: "s-owner", Application: wire.ApplicationToWire(draft)}
 	})
 	if got, ok := s.View().Application("app-1"); !ok || got.Status != domain.StatusDraft || got.Person != draft.Person {
 		t.Fatalf("draft = %+v, %v", got, ok)
@@ -344,7 +345,7 @@ func TestEventsFoldIntoState(t *testing.T) {
 		t.Fatal(err)
 	}
 	apply(contracts.TypeDraftSaved, func(m contracts.EventMeta) any {
-		return contracts.DraftSaved{EventMeta: m, SessionID: "s-owner", Application: store.ApplicationToWire(changed)}
+		return contracts.DraftSaved{EventMeta: m, SessionID: "s-owner", Application: wire.ApplicationToWire(changed)}
 	})
 	if got, _ := s.View().Application("app-1"); got.Reason != domain.ReasonCertificateLost || got.Type != domain.TypeDuplicate {
 		t.Fatalf("changed draft = %+v", got)
@@ -356,7 +357,7 @@ func TestEventsFoldIntoState(t *testing.T) {
 		t.Fatal(err)
 	}
 	apply(contracts.TypeApplicationSubmitted, func(m contracts.EventMeta) any {
-		return contracts.ApplicationSubmitted{EventMeta: m, SessionID: "s-owner", Application: store.ApplicationToWire(submitted)}
+		return contracts.ApplicationSubmitted{EventMeta: m, SessionID: "s-owner", Application: wire.ApplicationToWire(submitted)}
 	})
 	if got, _ := s.View().Application("app-1"); got.Status != domain.StatusSubmitted || got.Signature == nil ||
 		*got.Signature != *submitted.Signature || len(got.History) != 2 {
@@ -407,7 +408,7 @@ func TestEventsFoldIntoState(t *testing.T) {
 	second, _ = second.Submit(domain.Signature{Role: domain.RoleOwner, Method: domain.MethodCard, FIN: "2DRC7TR",
 		SessionID: "s-owner", At: t0.Add(20 * time.Minute)}, nil)
 	apply(contracts.TypeApplicationSubmitted, func(m contracts.EventMeta) any {
-		return contracts.ApplicationSubmitted{EventMeta: m, SessionID: "s-owner", Application: store.ApplicationToWire(second)}
+		return contracts.ApplicationSubmitted{EventMeta: m, SessionID: "s-owner", Application: wire.ApplicationToWire(second)}
 	})
 	apply(contracts.TypeApplicationStatusMoved, func(m contracts.EventMeta) any {
 		return contracts.ApplicationStatusChanged{EventMeta: m, ApplicationID: "app-2",
@@ -419,7 +420,7 @@ func TestEventsFoldIntoState(t *testing.T) {
 	}
 	third := app(t, "app-3", t0.Add(30*time.Minute))
 	apply(contracts.TypeDraftSaved, func(m contracts.EventMeta) any {
-		return contracts.DraftSaved{EventMeta: m, SessionID: "s-deputy", Application: store.ApplicationToWire(third)}
+		return contracts.DraftSaved{EventMeta: m, SessionID: "s-deputy", Application: wire.ApplicationToWire(third)}
 	})
 	m = apply(contracts.TypeDraftDeleted, func(m contracts.EventMeta) any {
 		return contracts.DraftDeleted{EventMeta: m, SessionID: "s-deputy", ApplicationID: "app-3"}

@@ -15,6 +15,8 @@ package store
 
 import (
 	"time"
+
+	"github.com/dsmf/ssc-adapter/domain"
 )
 
 // maps are the tables: persistent hash maps, so that a View holds one
@@ -70,30 +72,11 @@ func (m *maps) based() bool {
 	return false
 }
 
-// Stream is an insurer's position in the event log.
-type Stream struct {
-	VOEN string
-	// Seq counts the insurer's applied events; an event must carry Seq+1.
-	Seq int64
-	// OwnerLoggedIn is set by the first login with stamp authority.
-	OwnerLoggedIn bool
-}
-
-// Outcome is the recorded decision on a state-changing command: what makes a
-// redelivered command recognisable and its reply repeatable.
-type Outcome struct {
-	CommandID   string
-	InsurerVOEN string
-	EventType   string
-	// Ref is the id of what the command made or changed (session, grant, application).
-	Ref string
-	// Code and Detail are set when the command was refused.
-	Code, Detail string
-	At           time.Time
-}
-
-// Accepted reports whether the command took effect.
-func (o Outcome) Accepted() bool { return o.Code == "" }
+// Stream and Outcome are the domain's; the store keeps them.
+type (
+	Stream  = domain.Stream
+	Outcome = domain.Outcome
+)
 
 // CertificateChange records that an application replaced a person's certificate.
 type CertificateChange struct {

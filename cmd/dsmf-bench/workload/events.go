@@ -6,8 +6,8 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/dsmf/ssc-adapter/adapters/store"
 	"github.com/dsmf/ssc-adapter/contracts"
+	"github.com/dsmf/ssc-adapter/contracts/wire"
 	"github.com/dsmf/ssc-adapter/domain"
 )
 
@@ -182,7 +182,7 @@ func (e *eventWriter) person(insurer int) domain.Person {
 		k = e.r.IntN(max(n, 1))
 	}
 	doc, insured := e.g.Document(k), e.g.InsuredPerson(k)
-	return domain.Person{Document: *store.DocumentFromWire(&doc), Insured: *store.InsuredFromWire(&insured)}
+	return domain.Person{Document: *wire.DocumentFromWire(&doc), Insured: *wire.InsuredFromWire(&insured)}
 }
 
 func (e *eventWriter) newDraft(i int, st *insurerState, m contracts.EventMeta, session string) error {
@@ -195,7 +195,7 @@ func (e *eventWriter) newDraft(i int, st *insurerState, m contracts.EventMeta, s
 		st.drafts = append(st.drafts, a)
 	}
 	return e.write(contracts.TypeDraftSaved, m, contracts.DraftSaved{EventMeta: m, SessionID: session,
-		Application: store.ApplicationToWire(a)})
+		Application: wire.ApplicationToWire(a)})
 }
 
 func (e *eventWriter) changeDraft(i int, st *insurerState, m contracts.EventMeta, session string) error {
@@ -206,7 +206,7 @@ func (e *eventWriter) changeDraft(i int, st *insurerState, m contracts.EventMeta
 	}
 	st.drafts[k] = a
 	return e.write(contracts.TypeDraftSaved, m, contracts.DraftSaved{EventMeta: m, SessionID: session,
-		Application: store.ApplicationToWire(a)})
+		Application: wire.ApplicationToWire(a)})
 }
 
 func (e *eventWriter) deleteDraft(st *insurerState, m contracts.EventMeta, session string) error {
@@ -248,7 +248,7 @@ func (e *eventWriter) submit(i int, st *insurerState, m contracts.EventMeta, ses
 		st.open = append(st.open, openApplication{id: a.ID, status: contracts.StatusSubmitted})
 	}
 	return e.write(contracts.TypeApplicationSubmitted, m, contracts.ApplicationSubmitted{EventMeta: m, SessionID: session,
-		Application: store.ApplicationToWire(a)})
+		Application: wire.ApplicationToWire(a)})
 }
 
 // decide is a back-office decision: into processing, then completed or rejected.

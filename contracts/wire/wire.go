@@ -1,4 +1,5 @@
-package store
+// Package wire converts between the contract's wire types and the domain's types.
+package wire
 
 import (
 	"time"
