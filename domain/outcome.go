@@ -26,3 +26,12 @@ type Outcome struct {
 
 // Accepted reports whether the command took effect.
 func (o Outcome) Accepted() bool { return o.Code == "" }
+
+// FoldResult tells a waiting handler what became of its event.
+type FoldResult struct {
+	// Outcome is the decision recorded for the command; it may come from
+	// another instance's event for the same command.
+	Outcome Outcome
+	// Conflict is set when the event lost a race (its Seq was taken): decide again.
+	Conflict bool
+}

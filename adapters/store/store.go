@@ -281,14 +281,8 @@ func (s *Store) Touch(sessionID string, at time.Time) {
 	s.mu.Unlock()
 }
 
-// Result tells a waiting handler what became of its event.
-type Result struct {
-	// Outcome is the decision recorded for the command; it may come from
-	// another instance's event for the same command.
-	Outcome Outcome
-	// Conflict is set when the event lost a race (its Seq was taken): decide again.
-	Conflict bool
-}
+// Result is the domain's FoldResult.
+type Result = domain.FoldResult
 
 // Await returns a channel that receives the fate of the next event folded
 // for a command. Call it before publishing the event; call Forget when done.
