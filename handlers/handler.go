@@ -123,7 +123,7 @@ func (h *Handler) handleRecord(ctx context.Context, in Inbound, ob *outbox) (err
 	}
 	typ, decoded = cmd.typ, &cmd
 	outcome, err = h.handle(ctx, cmd)
-	if err != nil && !errors.Is(err, ErrTransient) {
+	if err != nil && (!errors.Is(err, ErrTransient) || errors.Is(err, ErrPermanent)) {
 		ob.drop()
 		outcome, err = h.failPermanently(ctx, in, err)
 	}

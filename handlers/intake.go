@@ -42,9 +42,9 @@ func portalTypes() map[string]bool {
 // dead-letter topic, answered with an error when it can be correlated, and
 // reported by its code in refusal.
 func (h *Handler) intake(ctx context.Context, in Inbound) (command, string, error) {
-	env, err := contracts.DecodeEnvelope(in.Key, in.Headers, in.Value)
+	env, err := contracts.DecodeCommand(in.Key, in.Headers, in.Value)
 	if err != nil {
-		code, err := h.reject(ctx, in, idHeader(in.Headers), "", domain.ErrMalformed, err.Error())
+		code, err := h.reject(ctx, in, idHeader(in.Headers), "", intakeCode(err, domain.ErrMalformed), err.Error())
 		return command{}, code, err
 	}
 	if !commandTopics[in.Topic][env.Type] {
@@ -61,7 +61,7 @@ func (h *Handler) intake(ctx context.Context, in Inbound) (command, string, erro
 		if fe := fieldError(err); fe != nil && in.Topic == contracts.TopicPortalCommands {
 			return command{}, fe.Code, h.replyError(ctx, env.ID, env.Type, string(in.Key), fe)
 		}
-		code, err := h.reject(ctx, in, env.ID, env.Type, domain.ErrSchema, err.Error())
+		code, err := h.reject(ctx, in, env.ID, env.Type, intakeCode(err, domain.ErrSchema), err.Error())
 		return command{}, code, err
 	}
 	var head struct {
@@ -92,14 +92,21 @@ func (h *Handler) reject(ctx context.Context, in Inbound, id, typ string, code *
 		contracts.Header{Key: HeaderDLQPartition, Value: []byte(strconv.Itoa(int(in.Partition)))},
 		contracts.Header{Key: HeaderDLQOffset, Value: []byte(strconv.FormatInt(in.Offset, 10))},
 	)
-	if err := h.out.Publish(ctx, Outgoing{Topic: contracts.TopicDeadLetter, Key: string(in.Key), Headers: headers, Value: in.Value}); err != nil {
-		return code.Code, fmt.Errorf("%w: dead-letter: %v", ErrTransient, err)
+	outcome := code.Code
+	err := h.publishDeadLetter(ctx, Outgoing{Topic: contracts.TopicDeadLetter, Key: string(in.Key), Headers: headers, Value: in.Value})
+	switch {
+	case errors.Is(err, ErrPermanent):
+		h.log.Error("dead letter refused for good; answering and going on", "code", code.Code, "topic", in.Topic, "partition", in.Partition, "offset", in.Offset, "err", err)
+		outcome = domain.ErrDeadLetterFailed.Code
+	case err != nil:
+		return code.Code, err
+	default:
+		h.log.Warn("message dead-lettered", "code", code.Code, "topic", in.Topic, "partition", in.Partition, "offset", in.Offset)
 	}
-	h.log.Warn("message dead-lettered", "code", code.Code, "topic", in.Topic, "partition", in.Partition, "offset", in.Offset)
 	if id != "" && in.Topic == contracts.TopicPortalCommands {
-		return code.Code, h.replyError(ctx, id, typ, string(in.Key), code.With("%s", reason))
+		return outcome, h.replyError(ctx, id, typ, string(in.Key), code.With("%s", reason))
 	}
-	return code.Code, nil
+	return outcome, nil
 }
 
 // fieldCodes names the specific refusal of a field whose value breaks its

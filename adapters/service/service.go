@@ -132,6 +132,7 @@ func New(cfg Config) (*Service, error) {
 		return nil, err
 	}
 
+	s.pub.sre, s.pub.log = s.Metrics.SRE, log
 	if s.pub.events, err = kafka.NewProducer(kc, sarama.CompressionNone, s.cfg.ProducerConns); err != nil {
 		return nil, err
 	}
