@@ -46,6 +46,7 @@ type Service struct {
 	http         *ops.Server
 	pub          publisher
 	readyCh      chan struct{}
+	rd           *readiness
 	keys         contracts.KeySet
 }
 
@@ -77,12 +78,15 @@ func New(cfg Config) (*Service, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	log := cfg.Logger
-	if log == nil {
-		log = slog.Default()
+	plain := cfg.Logger
+	if plain == nil {
+		plain = slog.Default()
 	}
+	gate := &outageGate{}
+	log := slog.New(gate.handler(plain.Handler()))
 	s := &Service{cfg: cfg, log: log, brokers: cfg.Brokers, Metrics: ops.NewMetrics(),
 		ready: ops.NewReadiness("starting"), readyCh: make(chan struct{})}
+	s.rd = newReadiness(s.ready, s.Metrics.SRE, plain, gate)
 	ok := false
 	defer func() {
 		if !ok {
@@ -233,6 +237,7 @@ func (s *Service) Run(ctx context.Context) error {
 	if err := s.rebuild(ctx); err != nil {
 		return err
 	}
+	s.rd.Rebuilt()
 
 	notices, err := notice.NewRenderer()
 	if err != nil {
@@ -251,11 +256,18 @@ func (s *Service) Run(ctx context.Context) error {
 	case err := <-routerDone:
 		return fmt.Errorf("command router: %w", err)
 	}
-	s.ready.Ready()
-	close(s.readyCh)
-	s.log.Info("ready: consuming commands", "topics", commandTopics, "group", s.cfg.ConsumerGroup)
 	go s.watchLag(ctx)
 	go s.watchBroker(ctx)
+	// Ready once the group has given this instance its partitions and
+	// their records are handed out, not when the router merely runs.
+	select {
+	case <-s.rd.FirstReady():
+		close(s.readyCh)
+		s.log.Info("ready: consuming commands", "topics", commandTopics, "group", s.cfg.ConsumerGroup, "status", s.ready.Detail())
+	case <-ctx.Done():
+	case err := <-routerDone:
+		routerDone <- err // seen again below
+	}
 
 	// A reader or router that stops by itself leaves the service unable to
 	// work: stop too, with an error, so that whatever runs it restarts it.
@@ -270,7 +282,7 @@ func (s *Service) Run(ctx context.Context) error {
 	if failure != nil {
 		s.log.Error("cannot go on", "err", failure)
 	}
-	s.ready.NotReady("shutting down")
+	s.rd.Stopping()
 	s.log.Info("shutting down", "deadline", s.cfg.ShutdownTimeout)
 	closed := make(chan error, 1)
 	go func() { closed <- router.Close() }()
@@ -310,6 +322,7 @@ func (s *Service) rebuild(ctx context.Context) error {
 			go s.State.Compact()
 			took := time.Since(start)
 			n := s.reader.Records()
+			s.Metrics.SRE.Rebuilt(n, took)
 			s.log.Info("state rebuilt", "records", n, "seconds", took.Seconds(),
 				"records_per_second", int64(float64(n)/max(took.Seconds(), 1e-9)))
 			return nil
@@ -335,6 +348,7 @@ func (s *Service) router(h *handlers.Handler) (*message.Router, error) {
 	sub, err := kafka.NewSubscriber(kafka.SubscriberConfig{
 		Brokers: s.brokers, ConsumerGroup: s.cfg.ConsumerGroup, Sarama: sc,
 		MaxInFlight: s.cfg.MaxInFlight, NackResendSleep: 250 * time.Millisecond, ReconnectRetrySleep: time.Second,
+		Topics: commandTopics, Observer: s.rd,
 		// Before a partition's commands are handled, state catches up on
 		// everything already on the event log.
 		Barrier: func(ctx context.Context, claims map[string][]int32) error {
@@ -349,7 +363,8 @@ func (s *Service) router(h *handlers.Handler) (*message.Router, error) {
 		return nil, err
 	}
 	r.AddMiddleware(middleware.Retry{MaxRetries: 5, InitialInterval: 100 * time.Millisecond,
-		MaxInterval: 5 * time.Second, Multiplier: 2, Logger: s.wmLogger()}.Middleware)
+		MaxInterval: 5 * time.Second, Multiplier: 2, Logger: s.wmLogger(),
+		OnRetryHook: func(int, time.Duration) { s.Metrics.SRE.Retried("handle") }}.Middleware)
 	r.AddMiddleware(s.cfg.Middlewares...)
 	for _, topic := range commandTopics {
 		r.AddConsumerHandler(topic, topic, sub, func(msg *message.Message) error {
@@ -388,12 +403,10 @@ func (s *Service) watchBroker(ctx context.Context) {
 		switch {
 		case err != nil && !down:
 			down = true
-			s.ready.NotReady("cannot reach Kafka")
-			s.log.Warn("cannot reach Kafka; not ready until it is back", "err", err)
+			s.rd.BrokerDown(err)
 		case err == nil && down:
 			down = false
-			s.ready.Ready()
-			s.log.Info("Kafka reachable again; ready")
+			s.rd.BrokerUp()
 		}
 	}
 }

@@ -1,0 +1,136 @@
+package service_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/IBM/sarama"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/twmb/franz-go/pkg/kfake"
+
+	"github.com/dsmf/ssc-adapter/adapters/kafka"
+	"github.com/dsmf/ssc-adapter/adapters/service"
+	"github.com/dsmf/ssc-adapter/contracts"
+	"github.com/dsmf/ssc-adapter/testkit"
+)
+
+// instance is one adapter on a broker, with its operations endpoint.
+type instance struct {
+	svc  *service.Service
+	stop func()
+}
+
+func startInstance(t *testing.T, brokers []string, name string) instance {
+	t.Helper()
+	svc, err := service.New(service.Config{Brokers: brokers, CreateTopics: true, ClientID: name,
+		HTTPAddr: "127.0.0.1:0", AllowUnsignedAssertions: true,
+		GroupSessionTimeout: 6 * time.Second, GroupHeartbeat: 200 * time.Millisecond, ShutdownTimeout: 5 * time.Second})
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- svc.Run(ctx) }()
+	var once bool
+	stop := func() {
+		if !once {
+			once = true
+			cancel()
+			<-done
+		}
+	}
+	t.Cleanup(stop)
+	return instance{svc: svc, stop: stop}
+}
+
+// readyz returns /readyz's status and body.
+func readyz(t *testing.T, svc *service.Service) (int, string) {
+	t.Helper()
+	resp, err := http.Get("http://" + svc.HTTPAddr() + "/readyz")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+// waitReady polls /readyz until it answers 200, and returns the body.
+func waitReady(t *testing.T, svc *service.Service) string {
+	t.Helper()
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if code, body := readyz(t, svc); code == http.StatusOK {
+			return body
+		}
+	}
+	t.Fatal("/readyz never answered 200")
+	return ""
+}
+
+// /readyz answers 200 only once this instance holds its group assignment and
+// consumes it: at that moment the group is stable with this instance as its
+// one member, owning every command partition, and a command sent then is
+// answered. After a graceful stop the next instance gets the partitions
+// without waiting for the old member's session to expire.
+func TestReadyMeansConsuming(t *testing.T) {
+	b, err := kafka.StartEmbedded(kafka.EmbeddedOptions{Addr: "127.0.0.1:0",
+		Extra: []kfake.Opt{kfake.GroupMinSessionTimeout(time.Second)}})
+	require.NoError(t, err)
+	t.Cleanup(b.Close) // after the instances' own clean-ups
+	admin, err := sarama.NewClusterAdmin(b.Addrs(), kafka.Config{Brokers: b.Addrs()}.SaramaConfig())
+	require.NoError(t, err)
+	defer admin.Close()
+	require.NoError(t, kafka.CreateTopics(b.Addrs(), contracts.Topics(contracts.DefaultPartitions)))
+	client, err := testkit.NewClient(b.Addrs())
+	require.NoError(t, err)
+	defer client.Close()
+
+	group := service.Defaults().ConsumerGroup
+	for round, name := range []string{"first", "after a graceful restart"} {
+		in := startInstance(t, b.Addrs(), name)
+		code, _ := readyz(t, in.svc)
+		body := waitReady(t, in.svc)
+		readyAt := time.Now()
+		assert.Contains(t, body, "consuming "+contracts.TopicBackOfficeCommands+" [0 1 2 3 4 5], "+contracts.TopicPortalCommands+" [0 1 2 3 4 5]", name)
+
+		groups, err := admin.DescribeConsumerGroups([]string{group})
+		require.NoError(t, err)
+		require.Len(t, groups, 1)
+		assert.Equal(t, "Stable", groups[0].State, "%s: ready, so the group is not rebalancing", name)
+		require.Len(t, groups[0].Members, 1, "%s: one member per instance, and the stopped one left", name)
+		for _, m := range groups[0].Members {
+			a, err := m.GetMemberAssignment()
+			require.NoError(t, err)
+			assert.Len(t, a.Topics[contracts.TopicPortalCommands], 6, name)
+			assert.Len(t, a.Topics[contracts.TopicBackOfficeCommands], 6, name)
+		}
+
+		cmd := testkit.ProfileGet(testkit.Session{ID: "no-such-session", VOEN: testkit.Insurer.VOEN})
+		env, err := cmd.Envelope(contracts.SourcePortal, time.Now())
+		require.NoError(t, err)
+		require.NoError(t, client.Produce(contracts.TopicPortalCommands, env))
+		r, ok := client.Wait(contracts.TopicReplies, 30*time.Second, func(r testkit.Received) bool {
+			return r.Envelope.Extension(contracts.ExtensionCorrelationID) == cmd.ID
+		})
+		require.True(t, ok, "%s: the command sent at ready is answered", name)
+		assert.Equal(t, contracts.TypeError, r.Envelope.Type)
+		t.Logf("%s: /readyz first answered %d, then 200; first answer %.2f s after ready", name, code, time.Since(readyAt).Seconds())
+		if round == 0 {
+			in.stop()
+			code, body := readyz2(in.svc)
+			assert.NotEqual(t, http.StatusOK, code, "stopped: %s", body)
+		}
+	}
+}
+
+// readyz2 asks a stopped instance: its endpoint is closed, or not ready.
+func readyz2(svc *service.Service) (int, string) {
+	resp, err := http.Get("http://" + svc.HTTPAddr() + "/readyz")
+	if err != nil {
+		return 0, err.Error()
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, strings.TrimSpace(string(body))
+}
