@@ -90,4 +90,4 @@ func allOf(s string, ok func(byte) bool) bool {
 
 func isDigit(c byte) bool        { return c >= '0' && c <= '9' }
 func isUpperOrDigit(c byte) bool { return isDigit(c) || (c >= 'A' && c <= 'Z') }
-func isFINChar(c byte) bool       { return isUpperOrDigit(c) && c != 'I' && c != 'O' }
+func isFINChar(c byte) bool      { return isUpperOrDigit(c) && c != 'I' && c != 'O' }
