@@ -143,7 +143,7 @@ func goFixtures() []goFixture {
 
 		{c.TypeError, c.ErrorReply{CommandID: fxCommand, CommandType: c.TypeGrantCreate, Code: "GRANT_PERIOD_INVALID",
 			Message: c.Message{AZ: "Səlahiyyətin müddəti səhvdir", EN: "The grant's period is invalid"},
-			Detail:  "validity.end"}, nil},
+			Detail:  "validity.end"}, []string{"OpenApplicationID"}}, // only with APPLICATION_ALREADY_OPEN
 		{c.TypeLoginResult, c.LoginResult{CommandID: fxCommand, SessionID: fxSession, Role: c.RoleDelegate,
 			GrantID: fxGrant, Sections: []string{c.SectionInsurer, c.SectionGrants, c.SectionApplications},
 			Insurer: fxProfile(), OpenedAt: fxAt, IdleLimit: 900}, nil},

@@ -13,6 +13,9 @@ type ErrorReply struct {
 	Message     Message `json:"message"`
 	// Detail names a field or an id that helps the user, never personal data.
 	Detail string `json:"detail,omitempty"`
+	// OpenApplicationID is, with APPLICATION_ALREADY_OPEN, the application
+	// already in progress for the person: the one the portal should show.
+	OpenApplicationID string `json:"openApplicationId,omitempty"`
 }
 
 // Message is a human text in Azerbaijani and English.

@@ -231,10 +231,14 @@ var conformance = []scenarioGroup{
 		{"a signed application cannot be deleted", func(c *check) {
 			c.wantCode(c.h.Request(DraftDelete(c.w.owner, c.w.applicationID)), "APPLICATION_SIGNED")
 		}},
-		{"a second application while one is in progress is refused", func(c *check) {
-			c.wantCode(c.h.Request(SubmitNew(c.w.owner, func(in *contracts.ApplicationInput) {
+		{"a second application while one is in progress is refused, naming the open one's id", func(c *check) {
+			r := c.h.Request(SubmitNew(c.w.owner, func(in *contracts.ApplicationInput) {
 				*in = inputOf(c.w.main, contracts.ReasonCertificateUnused)
-			})), "APPLICATION_ALREADY_OPEN")
+			}))
+			c.wantCode(r, "APPLICATION_ALREADY_OPEN")
+			if got := r.Error().OpenApplicationID; got != c.w.applicationID {
+				c.t.Fatalf("openApplicationId %q, want the submitted application %q", got, c.w.applicationID)
+			}
 		}},
 		{"a draft can be deleted (Qaralamadan sil)", func(c *check) {
 			var res contracts.DraftSaveResult
