@@ -14,6 +14,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/dsmf/ssc-adapter/adapters/kafka"
+	"github.com/dsmf/ssc-adapter/adapters/kafka/embedded"
 	"github.com/dsmf/ssc-adapter/adapters/service"
 	"github.com/dsmf/ssc-adapter/contracts"
 	"github.com/dsmf/ssc-adapter/testkit"
@@ -74,7 +75,7 @@ func waitReady(t *testing.T, svc *service.Service) string {
 // answered. After a graceful stop the next instance gets the partitions
 // without waiting for the old member's session to expire.
 func TestReadyMeansConsuming(t *testing.T) {
-	b, err := kafka.StartEmbedded(kafka.EmbeddedOptions{Addr: "127.0.0.1:0",
+	b, err := embedded.Start(embedded.Options{Addr: "127.0.0.1:0",
 		Extra: []kfake.Opt{kfake.GroupMinSessionTimeout(time.Second)}})
 	require.NoError(t, err)
 	t.Cleanup(b.Close) // after the instances' own clean-ups
