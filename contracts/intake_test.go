@@ -13,8 +13,8 @@ import (
 func TestInvalidUTF8IsRefusedWithItsPointer(t *testing.T) {
 	cases := map[string]string{
 		"{\"sessionId\":\"s\",\"insurerVoen\":\"9802091761\",\"filter\":{\"surname\":\"\xff\xfe\xc3\"}}": "/filter/surname",
-		"{\"sessionId\":\"s\",\"insurerVoen\":\"9802091761\",\"filter\":{\"sur\xc3name\":\"x\"}}":         "/filter",
-		"{\"sessionId\":\"s\xed\xa0\x80\",\"insurerVoen\":\"9802091761\"}":                                "/sessionId",
+		"{\"sessionId\":\"s\",\"insurerVoen\":\"9802091761\",\"filter\":{\"sur\xc3name\":\"x\"}}":        "/filter",
+		"{\"sessionId\":\"s\xed\xa0\x80\",\"insurerVoen\":\"9802091761\"}":                               "/sessionId",
 	}
 	for data, ptr := range cases {
 		err := c.ValidatePayload(c.TypeRegistrySearch, []byte(data))

@@ -30,15 +30,13 @@ import (
 // dead-lettered as far as possible, and its partition moves on.
 var ErrPermanent = errors.New("write refused for good")
 
-// DeadLetterStub* headers mark a dead letter that holds only the headers of
-// what was refused, because the original record could not be written.
+// Stub headers (contracts/deadletter.go).
 const (
-	HeaderDLQStub         = "dlq_stub"          // "true"
-	HeaderDLQStubReason   = "dlq_stub_reason"   // the broker's reason
-	HeaderDLQStubTopic    = "dlq_stub_topic"    // the topic the refused record was for
-	HeaderDLQStubSize     = "dlq_stub_size"     // bytes of the refused value
-	HeaderDLQStubSHA256   = "dlq_stub_sha256"   // hex SHA-256 of the refused value
-	HeaderDLQReplayedFrom = "dlq_replayed_from" // on a re-driven command: the dead letter's offset
+	HeaderDLQStub       = contracts.HeaderDLQStub
+	HeaderDLQStubReason = contracts.HeaderDLQStubReason
+	HeaderDLQStubTopic  = contracts.HeaderDLQStubTopic
+	HeaderDLQStubSize   = contracts.HeaderDLQStubSize
+	HeaderDLQStubSHA256 = contracts.HeaderDLQStubSHA256
 )
 
 // deadLetterCodes are the codes a refused record is dead-lettered with

@@ -13,14 +13,13 @@ import (
 	"github.com/dsmf/ssc-adapter/domain"
 )
 
-// Dead-letter headers. The reason names what is wrong (a header, a JSON
-// pointer, a schema keyword), never a value, so it carries no personal data.
+// Dead-letter headers (contracts/deadletter.go).
 const (
-	HeaderDLQReason    = "dlq_reason"
-	HeaderDLQCode      = "dlq_code"
-	HeaderDLQTopic     = "dlq_source_topic"
-	HeaderDLQPartition = "dlq_source_partition"
-	HeaderDLQOffset    = "dlq_source_offset"
+	HeaderDLQReason    = contracts.HeaderDLQReason
+	HeaderDLQCode      = contracts.HeaderDLQCode
+	HeaderDLQTopic     = contracts.HeaderDLQTopic
+	HeaderDLQPartition = contracts.HeaderDLQPartition
+	HeaderDLQOffset    = contracts.HeaderDLQOffset
 )
 
 // commandTopics says which command types each command topic carries; the
