@@ -4,7 +4,10 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -26,22 +29,21 @@ type instance struct {
 	stop func()
 }
 
-func startInstance(t *testing.T, brokers []string, name string) instance {
+func startInstance(t *testing.T, brokers []string, name, groupInstanceID string) instance {
 	t.Helper()
-	svc, err := service.New(service.Config{Brokers: brokers, CreateTopics: true, ClientID: name,
+	svc, err := service.New(service.Config{Brokers: brokers, CreateTopics: true, ClientID: name, GroupInstanceID: groupInstanceID,
 		HTTPAddr: "127.0.0.1:0", AllowUnsignedAssertions: true,
 		GroupSessionTimeout: 6 * time.Second, GroupHeartbeat: 200 * time.Millisecond, ShutdownTimeout: 5 * time.Second})
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- svc.Run(ctx) }()
-	var once bool
+	var once sync.Once
 	stop := func() {
-		if !once {
-			once = true
+		once.Do(func() {
 			cancel()
 			<-done
-		}
+		})
 	}
 	t.Cleanup(stop)
 	return instance{svc: svc, stop: stop}
@@ -89,7 +91,7 @@ func TestReadyMeansConsuming(t *testing.T) {
 
 	group := service.Defaults().ConsumerGroup
 	for round, name := range []string{"first", "after a graceful restart"} {
-		in := startInstance(t, b.Addrs(), name)
+		in := startInstance(t, b.Addrs(), name, "")
 		code, _ := readyz(t, in.svc)
 		body := waitReady(t, in.svc)
 		readyAt := time.Now()
@@ -134,4 +136,78 @@ func readyz2(svc *service.Service) (int, string) {
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, strings.TrimSpace(string(body))
+}
+
+// With static membership (-group-instance-id) an instance that restarts
+// takes its partitions back without a rebalance of the group: the other
+// instance keeps consuming (its /readyz never leaves 200), and commands on
+// every partition are answered after the restart. Without it the same
+// restart takes the other instance's partitions away twice.
+func TestStaticMemberRestartDoesNotStallTheGroup(t *testing.T) {
+	b, err := embedded.Start(embedded.Options{Addr: "127.0.0.1:0",
+		Extra: []kfake.Opt{kfake.GroupMinSessionTimeout(time.Second)}})
+	require.NoError(t, err)
+	t.Cleanup(b.Close)
+	require.NoError(t, kafka.CreateTopics(b.Addrs(), contracts.Topics(contracts.DefaultPartitions)))
+	client, err := testkit.NewClient(b.Addrs())
+	require.NoError(t, err)
+	defer client.Close()
+	admin, err := sarama.NewClusterAdmin(b.Addrs(), kafka.Config{Brokers: b.Addrs()}.SaramaConfig())
+	require.NoError(t, err)
+	defer admin.Close()
+
+	// b first: the group's leader, whose rejoin would rebalance anyway.
+	other := startInstance(t, b.Addrs(), "b", "instance-b")
+	waitReady(t, other.svc)
+	first := startInstance(t, b.Addrs(), "a", "instance-a")
+	waitReady(t, first.svc)
+	stable := func() bool {
+		groups, err := admin.DescribeConsumerGroups([]string{service.Defaults().ConsumerGroup})
+		return err == nil && len(groups) == 1 && groups[0].State == "Stable" && len(groups[0].Members) == 2
+	}
+	for deadline := time.Now().Add(60 * time.Second); !stable() || !strings.HasPrefix(readyBody(t, other.svc), "ready"); time.Sleep(20 * time.Millisecond) {
+		require.True(t, time.Now().Before(deadline), "two members, stable")
+	}
+
+	var notReady atomic.Int64
+	watching, stopWatch := context.WithCancel(context.Background())
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		for watching.Err() == nil {
+			if code, _ := readyz2(other.svc); code != http.StatusOK {
+				notReady.Add(1)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}()
+	first.stop()
+	again := startInstance(t, b.Addrs(), "a", "instance-a")
+	waitReady(t, again.svc)
+
+	// Commands for many insurer keys: every partition's owner answers.
+	ids := map[string]bool{}
+	for i := 0; i < 24; i++ {
+		voen := strconv.Itoa(1000000000 + i*7919)
+		cmd := testkit.ProfileGet(testkit.Session{ID: "no-such-session", VOEN: voen})
+		env, err := cmd.Envelope(contracts.SourcePortal, time.Now())
+		require.NoError(t, err)
+		require.NoError(t, client.Produce(contracts.TopicPortalCommands, env))
+		ids[cmd.ID] = true
+	}
+	for id := range ids {
+		_, ok := client.Wait(contracts.TopicReplies, 30*time.Second, func(r testkit.Received) bool {
+			return r.Envelope.Extension(contracts.ExtensionCorrelationID) == id
+		})
+		require.True(t, ok, "answered after the restart")
+	}
+	stopWatch()
+	<-watched
+	assert.Zero(t, notReady.Load(), "the other instance kept its partitions through the restart")
+	assert.True(t, stable(), "still two members")
+}
+
+func readyBody(t *testing.T, svc *service.Service) string {
+	_, body := readyz(t, svc)
+	return body
 }

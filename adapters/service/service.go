@@ -346,6 +346,10 @@ func (s *Service) router(h *handlers.Handler) (*message.Router, error) {
 	// JoinGroup waiting past 30 s, the request times out, and the new
 	// member never gets in.
 	sc.Consumer.Group.Rebalance.Timeout = s.cfg.GroupSessionTimeout
+	if s.cfg.GroupInstanceID != "" {
+		sc.Version = sarama.V2_3_0_0 // the first with static membership
+		sc.Consumer.Group.InstanceId = s.cfg.GroupInstanceID
+	}
 	sub, err := kafka.NewSubscriber(kafka.SubscriberConfig{
 		Brokers: s.brokers, ConsumerGroup: s.cfg.ConsumerGroup, Sarama: sc,
 		MaxInFlight: s.cfg.MaxInFlight, NackResendSleep: 250 * time.Millisecond, ReconnectRetrySleep: time.Second,
