@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/IBM/sarama"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -93,6 +94,11 @@ func TestOversizedCommandIsStubbedAndThePartitionMovesOn(t *testing.T) {
 	require.NoError(t, json.Unmarshal(audits[0].Raw, &a))
 	assert.Equal(t, contracts.AuditDeadLettered, a.Outcome)
 	assert.Equal(t, "MALFORMED_MESSAGE", a.Code)
+
+	reg := h.Instances()[0].Service.Metrics.Registry
+	assert.Equal(t, 1.0, metricValue(t, reg, "dsmf_dead_letters_total", map[string]string{"reason": "MALFORMED_MESSAGE", "form": "stub"}))
+	assert.Equal(t, 1.0, metricValue(t, reg, "dsmf_produce_refused_total",
+		map[string]string{"topic": contracts.TopicDeadLetter, "refusal": "message_too_large"}))
 }
 
 func ceHeaders(id, typ string) []contracts.Header {
@@ -101,4 +107,29 @@ func ceHeaders(id, typ string) []contracts.Header {
 		{Key: "ce_source", Value: []byte("urn:test")}, {Key: "ce_type", Value: []byte(typ)},
 		{Key: "content-type", Value: []byte("application/json")},
 	}
+}
+
+// metricValue is the value of a counter or gauge with these labels, or -1.
+func metricValue(t *testing.T, reg *prometheus.Registry, name string, labels map[string]string) float64 {
+	t.Helper()
+	families, err := reg.Gather()
+	require.NoError(t, err)
+	for _, f := range families {
+		if f.GetName() != name {
+			continue
+		}
+	metrics:
+		for _, m := range f.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if v, ok := labels[l.GetName()]; ok && v != l.GetValue() {
+					continue metrics
+				}
+			}
+			if m.GetCounter() != nil {
+				return m.GetCounter().GetValue()
+			}
+			return m.GetGauge().GetValue()
+		}
+	}
+	return -1
 }

@@ -119,6 +119,12 @@ func TestReadyMeansConsuming(t *testing.T) {
 		require.True(t, ok, "%s: the command sent at ready is answered", name)
 		assert.Equal(t, contracts.TypeError, r.Envelope.Type)
 		t.Logf("%s: /readyz first answered %d, then 200; first answer %.2f s after ready", name, code, time.Since(readyAt).Seconds())
+		reg := in.svc.Metrics.Registry
+		assert.Equal(t, 12.0, metricValue(t, reg, "dsmf_partitions_assigned", nil))
+		assert.Equal(t, 0.0, metricValue(t, reg, "dsmf_broker_unreachable", nil))
+		assert.Greater(t, metricValue(t, reg, "dsmf_time_to_ready_seconds", nil), 0.0)
+		assert.Greater(t, metricValue(t, reg, "dsmf_rebuild_seconds", nil), 0.0)
+		assert.GreaterOrEqual(t, metricValue(t, reg, "dsmf_rebuild_records", nil), 0.0)
 		if round == 0 {
 			in.stop()
 			code, body := readyz2(in.svc)
