@@ -2,7 +2,10 @@ package kafka
 
 import (
 	"errors"
+	"io"
+	"net"
 	"strings"
+	"syscall"
 
 	"github.com/IBM/sarama"
 )
@@ -101,4 +104,16 @@ func Refusal(err error) string {
 		return "message_too_large"
 	}
 	return "refused"
+}
+
+// IsUnreachable reports whether err says the broker cannot be reached (a
+// closed or refused connection, no broker left to try), rather than that it
+// refused a request.
+func IsUnreachable(err error) bool {
+	var ne net.Error
+	var oe *net.OpError
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNREFUSED) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) ||
+		errors.Is(err, sarama.ErrOutOfBrokers) || errors.Is(err, sarama.ErrNotConnected) ||
+		errors.As(err, &oe) || (errors.As(err, &ne) && ne.Timeout())
 }

@@ -59,6 +59,10 @@ type GroupObserver interface {
 	// Oldest reports the age of the oldest record of a partition taken and
 	// not yet acknowledged, by its timestamp; 0 when there is none.
 	Oldest(topic string, partition int32, age time.Duration)
+	// GroupError gets the consumer group's errors, which the Subscriber
+	// then does not log: a lost broker gives one per partition at once,
+	// and the observer knows whether it is an outage already reported.
+	GroupError(err error)
 }
 
 func (c *SubscriberConfig) setDefaults() {
@@ -159,6 +163,10 @@ func (s *Subscriber) join(ctx context.Context, outs map[string]chan *message.Mes
 	go func() {
 		defer s.wg.Done()
 		for err := range group.Errors() {
+			if o := s.cfg.Observer; o != nil {
+				o.GroupError(err)
+				continue
+			}
 			s.logger.Error("consumer group error", err, fields)
 		}
 	}()

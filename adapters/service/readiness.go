@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dsmf/ssc-adapter/adapters/kafka"
 	"github.com/dsmf/ssc-adapter/adapters/ops"
 )
 
@@ -88,6 +89,20 @@ func (r *readiness) Revoked(map[string][]int32) {
 func (r *readiness) Oldest(topic string, partition int32, age time.Duration) {
 	r.sre.OldestUnanswered(topic, partition, age)
 }
+
+// GroupError implements kafka.GroupObserver: a lost broker starts the
+// outage at its first sign (one error per partition follows at once); any
+// other error is logged.
+func (r *readiness) GroupError(err error) {
+	if kafka.IsUnreachable(err) {
+		r.BrokerDown(err)
+		return
+	}
+	r.gatedLog().Warn("consumer group error", "err", err)
+}
+
+// gatedLog is the service's log, quiet during an outage.
+func (r *readiness) gatedLog() *slog.Logger { return slog.New(r.gate.handler(r.log.Handler())) }
 
 // FirstReady is closed the first time the service is ready.
 func (r *readiness) FirstReady() <-chan struct{} { return r.firstReady }

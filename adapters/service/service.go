@@ -394,7 +394,6 @@ func inbound(topic string, msg *message.Message) handlers.Inbound {
 func (s *Service) watchBroker(ctx context.Context) {
 	tick := time.NewTicker(2 * time.Second)
 	defer tick.Stop()
-	down := false
 	for {
 		select {
 		case <-ctx.Done():
@@ -405,12 +404,10 @@ func (s *Service) watchBroker(ctx context.Context) {
 		if err == nil {
 			err = s.client.RefreshMetadata(contracts.TopicEvents)
 		}
-		switch {
-		case err != nil && !down:
-			down = true
+		// Both are idempotent: the consumer group may report an outage first.
+		if err != nil {
 			s.rd.BrokerDown(err)
-		case err == nil && down:
-			down = false
+		} else {
 			s.rd.BrokerUp()
 		}
 	}
