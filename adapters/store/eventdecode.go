@@ -224,7 +224,7 @@ func (r *jreader) meta(m *contracts.EventMeta) func(name string) bool {
 func decodeEventFast(typ string, data []byte) (payload any, meta contracts.EventMeta, ok bool) {
 	switch typ {
 	case contracts.TypeDraftSaved, contracts.TypeApplicationSubmitted:
-		var e contracts.DraftSaved
+		var e contracts.DraftSaved // the shape of both
 		var app bool
 		r := newReader(data, true)
 		r.members([]field{{"sessionId", &e.SessionID}}, func(name string) bool {
@@ -233,6 +233,9 @@ func decodeEventFast(typ string, data []byte) (payload any, meta contracts.Event
 			}
 			return r.meta(&e.EventMeta)(name)
 		})
+		if typ == contracts.TypeApplicationSubmitted {
+			return contracts.ApplicationSubmitted(e), e.EventMeta, r.end()
+		}
 		return e, e.EventMeta, r.end()
 	case contracts.TypeApplicationStatusMoved:
 		var e contracts.ApplicationStatusChanged
