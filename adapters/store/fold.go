@@ -7,6 +7,8 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/hashicorp/go-memdb"
+
 	"github.com/dsmf/ssc-adapter/contracts"
 	"github.com/dsmf/ssc-adapter/contracts/wire"
 	"github.com/dsmf/ssc-adapter/domain"
@@ -68,7 +70,9 @@ func (s *Store) ApplyBatch(b *Batch) {
 	// seen them (table.go): the bulk of a rebuild.
 	w := wr{gen: s.gen, bulk: held && !s.frozen.Load()}
 	m := *s.maps
-	t := &tx{maps: &m, w: w, sh: &s.sh, strs: &m.strs, buf: s.buf}
+	db := s.db.Txn(true) // the batch's events, in one write transaction
+	defer db.Abort()     // after Commit, nothing
+	t := &tx{maps: &m, db: db, w: w, sh: &s.sh, strs: &m.strs, buf: s.buf}
 
 	// The batch's scratch slices are reused: a rebuild makes less garbage.
 	defer scratchPool.Put(scratch)
@@ -135,6 +139,7 @@ func (s *Store) ApplyBatch(b *Batch) {
 		s.snap.Lock()
 	}
 	s.maps = t.maps
+	db.Commit()
 	if !held {
 		s.snap.Unlock()
 	}
@@ -162,9 +167,11 @@ type scratch struct {
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 
-// tx is one Apply's writes: new versions of the maps, published together.
+// tx is one Apply's writes: new versions of the maps and memdb's write
+// transaction, published together.
 type tx struct {
 	maps *maps
+	db   *memdb.Txn
 	w    wr      // how it writes
 	sh   *sharer // with strs, the table of shared strings this tx writes to
 	strs *strs
@@ -381,7 +388,7 @@ func (s *Store) applyEvent(t *tx, d decoded) (fate, error) {
 		f.duplicate = true
 		return f, nil
 	}
-	stream, ok := read(t.maps.streams, m.InsurerVOEN, t.maps.strs, readStream)
+	stream, ok := value[Stream](t.db, tableStreams, m.InsurerVOEN)
 	if !ok {
 		stream = Stream{VOEN: m.InsurerVOEN}
 	}
@@ -397,7 +404,9 @@ func (s *Store) applyEvent(t *tx, d decoded) (fate, error) {
 		return f, nil
 	}
 	stream.Seq++
-	t.maps.streams = t.setRow(t.maps.streams, t.streamRow(&stream))
+	if err := t.db.Insert(tableStreams, &stream); err != nil {
+		return fate{}, fmt.Errorf("event %s: %w", typ, err)
+	}
 	row := t.outcomeRow(&out)
 	t.maps.outcomes = t.setRow(t.maps.outcomes, row)
 	t.rememberOutcome(&out)
