@@ -3,14 +3,13 @@ package handlers
 import (
 	"context"
 
-	"github.com/dsmf/ssc-adapter/adapters/store"
 	"github.com/dsmf/ssc-adapter/contracts"
 	"github.com/dsmf/ssc-adapter/contracts/wire"
 	"github.com/dsmf/ssc-adapter/domain"
 )
 
 // findPerson runs the AXTAR rules against the registers.
-func findPerson(v store.View, voen, docType, fin, ssn string, today domain.Date) (domain.Person, error) {
+func findPerson(v View, voen, docType, fin, ssn string, today domain.Date) (domain.Person, error) {
 	var doc *domain.IdentityDocument
 	if d, ok := v.Document(fin); ok {
 		doc = wire.DocumentFromWire(&d)
@@ -26,7 +25,7 @@ func findPerson(v store.View, voen, docType, fin, ssn string, today domain.Date)
 
 // ownApplication returns one of the insurer's applications; another
 // insurer's is reported as not found, so ids reveal nothing.
-func ownApplication(v store.View, voen, id string) (domain.Application, error) {
+func ownApplication(v View, voen, id string) (domain.Application, error) {
 	a, ok := v.Application(id)
 	if !ok || a.InsurerVOEN != voen {
 		return a, domain.ErrApplicationNotFound
@@ -39,7 +38,7 @@ func (h *Handler) lookup(_ context.Context, c command) (replyFunc, error) {
 	if err != nil {
 		return nil, err
 	}
-	return h.query(c, domain.ActLookupPerson, func(v store.View, _ domain.Session) (string, any, error) {
+	return h.query(c, domain.ActLookupPerson, func(v View, _ domain.Session) (string, any, error) {
 		p, err := findPerson(v, c.insurerVOEN, req.DocumentType, req.FIN, req.SSN, domain.DateOf(c.now))
 		if err != nil {
 			return "", nil, err
@@ -54,7 +53,7 @@ func (h *Handler) save(ctx context.Context, c command) (replyFunc, error) {
 	if err != nil {
 		return nil, err
 	}
-	o, err := h.change(ctx, c, func(v store.View, meta contracts.EventMeta) (string, any, error) {
+	o, err := h.change(ctx, c, func(v View, meta contracts.EventMeta) (string, any, error) {
 		if _, err := h.authorize(v, c, domain.ActEditDraft); err != nil {
 			return "", nil, err
 		}
@@ -88,7 +87,7 @@ func (h *Handler) submit(ctx context.Context, c command) (replyFunc, error) {
 	if err != nil {
 		return nil, err
 	}
-	o, err := h.change(ctx, c, func(v store.View, meta contracts.EventMeta) (string, any, error) {
+	o, err := h.change(ctx, c, func(v View, meta contracts.EventMeta) (string, any, error) {
 		s, err := h.authorize(v, c, domain.ActSubmit)
 		if err != nil {
 			return "", nil, err
@@ -142,8 +141,8 @@ func (h *Handler) submit(ctx context.Context, c command) (replyFunc, error) {
 
 // applicationReply answers with the application as the log now has it, and
 // publishes its notice when it has one.
-func (h *Handler) applicationReply(c command, id, typ string, withNotice bool) func(context.Context, store.View) (string, any, error) {
-	return func(ctx context.Context, v store.View) (string, any, error) {
+func (h *Handler) applicationReply(c command, id, typ string, withNotice bool) func(context.Context, View) (string, any, error) {
+	return func(ctx context.Context, v View) (string, any, error) {
 		a, err := ownApplication(v, c.insurerVOEN, id)
 		if err != nil {
 			return "", nil, err
@@ -166,7 +165,7 @@ func (h *Handler) deleteDraft(ctx context.Context, c command) (replyFunc, error)
 	if err != nil {
 		return nil, err
 	}
-	o, err := h.change(ctx, c, func(v store.View, meta contracts.EventMeta) (string, any, error) {
+	o, err := h.change(ctx, c, func(v View, meta contracts.EventMeta) (string, any, error) {
 		if _, err := h.authorize(v, c, domain.ActEditDraft); err != nil {
 			return "", nil, err
 		}
@@ -183,7 +182,7 @@ func (h *Handler) deleteDraft(ctx context.Context, c command) (replyFunc, error)
 	if err != nil {
 		return nil, err
 	}
-	return h.answer(c, o, func(context.Context, store.View) (string, any, error) {
+	return h.answer(c, o, func(context.Context, View) (string, any, error) {
 		return contracts.TypeDraftDeleteResult, contracts.DraftDeleteResult{CommandID: c.id, ApplicationID: req.ApplicationID}, nil
 	}), nil
 }
@@ -206,7 +205,7 @@ func (h *Handler) search(_ context.Context, c command) (replyFunc, error) {
 	if err := filter.Validate(); err != nil {
 		return nil, err
 	}
-	return h.query(c, domain.ActViewRegistry, func(v store.View, _ domain.Session) (string, any, error) {
+	return h.query(c, domain.ActViewRegistry, func(v View, _ domain.Session) (string, any, error) {
 		var found []domain.Application
 		for _, a := range v.Applications(c.insurerVOEN) {
 			if filter.Matches(a, a.CertificateStatusAfter()) {
@@ -233,7 +232,7 @@ func (h *Handler) get(_ context.Context, c command) (replyFunc, error) {
 	if err != nil {
 		return nil, err
 	}
-	return h.query(c, domain.ActViewRegistry, func(v store.View, _ domain.Session) (string, any, error) {
+	return h.query(c, domain.ActViewRegistry, func(v View, _ domain.Session) (string, any, error) {
 		a, err := ownApplication(v, c.insurerVOEN, req.ApplicationID)
 		if err != nil {
 			return "", nil, err

@@ -3,7 +3,6 @@ package handlers
 import (
 	"context"
 
-	"github.com/dsmf/ssc-adapter/adapters/store"
 	"github.com/dsmf/ssc-adapter/contracts"
 	"github.com/dsmf/ssc-adapter/domain"
 )
@@ -16,7 +15,7 @@ func (h *Handler) decide(ctx context.Context, c command) (replyFunc, error) {
 	if err != nil {
 		return nil, err
 	}
-	o, err := h.change(ctx, c, func(v store.View, meta contracts.EventMeta) (string, any, error) {
+	o, err := h.change(ctx, c, func(v View, meta contracts.EventMeta) (string, any, error) {
 		a, err := ownApplication(v, c.insurerVOEN, req.ApplicationID)
 		if err != nil {
 			return "", nil, err

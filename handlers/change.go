@@ -5,14 +5,13 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/dsmf/ssc-adapter/adapters/store"
 	"github.com/dsmf/ssc-adapter/contracts"
 	"github.com/dsmf/ssc-adapter/domain"
 )
 
 // decideFunc decides a state-changing command on a snapshot. It returns the
 // event to record, or a *domain.Error to record as a refusal.
-type decideFunc func(v store.View, meta contracts.EventMeta) (eventType string, event any, err error)
+type decideFunc func(v View, meta contracts.EventMeta) (eventType string, event any, err error)
 
 // maxAttempts bounds how often a command is decided again after losing a
 // race for the insurer's next Seq (only during a partition handover).
@@ -79,7 +78,7 @@ func refused(o domain.Outcome) *domain.Error {
 }
 
 // answer replies to a state-changing command from its outcome.
-func (h *Handler) answer(c command, o domain.Outcome, ok func(ctx context.Context, v store.View) (string, any, error)) replyFunc {
+func (h *Handler) answer(c command, o domain.Outcome, ok func(ctx context.Context, v View) (string, any, error)) replyFunc {
 	return func(ctx context.Context) (string, error) {
 		if !o.Accepted() {
 			de := refused(o)

@@ -3,7 +3,6 @@ package handlers
 import (
 	"context"
 
-	"github.com/dsmf/ssc-adapter/adapters/store"
 	"github.com/dsmf/ssc-adapter/contracts"
 	"github.com/dsmf/ssc-adapter/contracts/wire"
 	"github.com/dsmf/ssc-adapter/domain"
@@ -14,7 +13,7 @@ func (h *Handler) grantCreate(ctx context.Context, c command) (replyFunc, error)
 	if err != nil {
 		return nil, err
 	}
-	o, err := h.change(ctx, c, func(v store.View, meta contracts.EventMeta) (string, any, error) {
+	o, err := h.change(ctx, c, func(v View, meta contracts.EventMeta) (string, any, error) {
 		s, err := h.authorize(v, c, domain.ActManageGrants)
 		if err != nil {
 			return "", nil, err
@@ -36,7 +35,7 @@ func (h *Handler) grantCreate(ctx context.Context, c command) (replyFunc, error)
 	if err != nil {
 		return nil, err
 	}
-	return h.answer(c, o, func(_ context.Context, v store.View) (string, any, error) {
+	return h.answer(c, o, func(_ context.Context, v View) (string, any, error) {
 		g, ok := v.Grant(o.Ref)
 		if !ok {
 			return "", nil, domain.ErrGrantNotFound
@@ -54,7 +53,7 @@ func (h *Handler) grantList(_ context.Context, c command) (replyFunc, error) {
 	if err != nil {
 		return nil, err
 	}
-	return h.query(c, domain.ActManageGrants, func(v store.View, _ domain.Session) (string, any, error) {
+	return h.query(c, domain.ActManageGrants, func(v View, _ domain.Session) (string, any, error) {
 		var inForce []contracts.Grant
 		for _, g := range v.Grants(c.insurerVOEN) {
 			if !g.Revoked {
@@ -73,7 +72,7 @@ func (h *Handler) grantRevoke(ctx context.Context, c command) (replyFunc, error)
 	if err != nil {
 		return nil, err
 	}
-	o, err := h.change(ctx, c, func(v store.View, meta contracts.EventMeta) (string, any, error) {
+	o, err := h.change(ctx, c, func(v View, meta contracts.EventMeta) (string, any, error) {
 		if _, err := h.authorize(v, c, domain.ActManageGrants); err != nil {
 			return "", nil, err
 		}
@@ -89,7 +88,7 @@ func (h *Handler) grantRevoke(ctx context.Context, c command) (replyFunc, error)
 	if err != nil {
 		return nil, err
 	}
-	return h.answer(c, o, func(context.Context, store.View) (string, any, error) {
+	return h.answer(c, o, func(context.Context, View) (string, any, error) {
 		return contracts.TypeGrantRevokeResult, contracts.GrantRevokeResult{CommandID: c.id, GrantID: req.GrantID}, nil
 	}), nil
 }

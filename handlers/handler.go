@@ -12,7 +12,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/dsmf/ssc-adapter/adapters/store"
 	"github.com/dsmf/ssc-adapter/contracts"
 	"github.com/dsmf/ssc-adapter/domain"
 )
@@ -36,7 +35,7 @@ type Config struct {
 // Handler decides commands.
 type Handler struct {
 	cfg      Config
-	state    *store.Store
+	state    State
 	out      Publisher
 	notices  NoticeRenderer
 	observer Observer
@@ -44,7 +43,7 @@ type Handler struct {
 }
 
 // New builds a handler. observer and log may be nil.
-func New(cfg Config, state *store.Store, out Publisher, notices NoticeRenderer, observer Observer, log *slog.Logger) *Handler {
+func New(cfg Config, state State, out Publisher, notices NoticeRenderer, observer Observer, log *slog.Logger) *Handler {
 	if cfg.SessionIdle == 0 {
 		cfg.SessionIdle = 30 * time.Minute
 	}

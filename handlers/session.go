@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/dsmf/ssc-adapter/adapters/store"
 	"github.com/dsmf/ssc-adapter/contracts"
 	"github.com/dsmf/ssc-adapter/contracts/wire"
 	"github.com/dsmf/ssc-adapter/domain"
@@ -23,7 +22,7 @@ func payload[T any](c command) (T, error) {
 
 // authorize checks the command's session for an action: open, not idle too
 // long, this insurer's, and for a delegate a grant still in force.
-func (h *Handler) authorize(v store.View, c command, action domain.Action) (domain.Session, error) {
+func (h *Handler) authorize(v View, c command, action domain.Action) (domain.Session, error) {
 	s, ok := v.Session(c.sessionID)
 	if !ok {
 		return s, domain.ErrSessionUnknown
@@ -46,7 +45,7 @@ func (h *Handler) login(ctx context.Context, c command) (replyFunc, error) {
 	if err != nil {
 		return nil, err
 	}
-	o, err := h.change(ctx, c, func(v store.View, meta contracts.EventMeta) (string, any, error) {
+	o, err := h.change(ctx, c, func(v View, meta contracts.EventMeta) (string, any, error) {
 		if err := h.checkSignature(c, a); err != nil {
 			return "", nil, err
 		}
@@ -76,7 +75,7 @@ func (h *Handler) login(ctx context.Context, c command) (replyFunc, error) {
 	if err != nil {
 		return nil, err
 	}
-	return h.answer(c, o, func(_ context.Context, v store.View) (string, any, error) {
+	return h.answer(c, o, func(_ context.Context, v View) (string, any, error) {
 		s, ok := v.Session(o.Ref)
 		ins, known := v.Insurer(c.insurerVOEN)
 		if !ok || !known {
@@ -107,7 +106,7 @@ func (h *Handler) checkSignature(c command, a contracts.LoginAssertion) error {
 }
 
 func (h *Handler) logout(ctx context.Context, c command) (replyFunc, error) {
-	o, err := h.change(ctx, c, func(v store.View, meta contracts.EventMeta) (string, any, error) {
+	o, err := h.change(ctx, c, func(v View, meta contracts.EventMeta) (string, any, error) {
 		if _, err := h.authorize(v, c, domain.ActLogout); err != nil {
 			return "", nil, err
 		}
@@ -117,14 +116,14 @@ func (h *Handler) logout(ctx context.Context, c command) (replyFunc, error) {
 	if err != nil {
 		return nil, err
 	}
-	return h.answer(c, o, func(context.Context, store.View) (string, any, error) {
+	return h.answer(c, o, func(context.Context, View) (string, any, error) {
 		return contracts.TypeLogoutResult, contracts.LogoutResult{CommandID: c.id, SessionID: c.sessionID}, nil
 	}), nil
 }
 
 // query answers a read-only command: nothing is logged, so a repeat simply
 // reads the state again.
-func (h *Handler) query(c command, action domain.Action, read func(v store.View, s domain.Session) (string, any, error)) (replyFunc, error) {
+func (h *Handler) query(c command, action domain.Action, read func(v View, s domain.Session) (string, any, error)) (replyFunc, error) {
 	v := h.state.View()
 	s, err := h.authorize(v, c, action)
 	if err != nil {
@@ -140,7 +139,7 @@ func (h *Handler) query(c command, action domain.Action, read func(v store.View,
 }
 
 func (h *Handler) profile(_ context.Context, c command) (replyFunc, error) {
-	return h.query(c, domain.ActViewProfile, func(v store.View, _ domain.Session) (string, any, error) {
+	return h.query(c, domain.ActViewProfile, func(v View, _ domain.Session) (string, any, error) {
 		ins, ok := v.Insurer(c.insurerVOEN)
 		if !ok {
 			return "", nil, domain.ErrInsurerUnknown
