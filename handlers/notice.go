@@ -2,8 +2,6 @@ package handlers
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"strconv"
 
@@ -51,25 +49,4 @@ func (h *Handler) publishNotice(ctx context.Context, v View, a domain.Applicatio
 		return fmt.Errorf("%w: notice: %v", ErrTransient, err)
 	}
 	return nil
-}
-
-func (h *Handler) noticeGet(_ context.Context, c command) (replyFunc, error) {
-	req, err := payload[contracts.NoticeGet](c)
-	if err != nil {
-		return nil, err
-	}
-	return h.query(c, domain.ActViewRegistry, func(v View, _ domain.Session) (string, any, error) {
-		a, err := ownApplication(v, c.insurerVOEN, req.ApplicationID)
-		if err != nil {
-			return "", nil, err
-		}
-		pdf, version, err := h.renderNotice(v, a)
-		if err != nil {
-			return "", nil, err
-		}
-		sum := sha256.Sum256(pdf)
-		return contracts.TypeNoticeGetResult, contracts.NoticeGetResult{CommandID: c.id, ApplicationID: a.ID,
-			NoticeVersion: version, Status: string(a.Status), ContentType: contracts.PDFContentType,
-			PDF: pdf, SHA256: hex.EncodeToString(sum[:])}, nil
-	})
 }
