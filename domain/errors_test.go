@@ -107,6 +107,7 @@ func TestAsErrorOnForeignErrors(t *testing.T) {
 }
 
 func TestOpenApplicationIDOnlyForAlreadyOpen(t *testing.T) {
+	t.Parallel()
 	assert.Equal(t, "app-7", domain.ErrApplicationOpen.With("%s", "app-7").OpenApplicationID())
 	assert.Empty(t, domain.ErrApplicationNotFound.With("%s", "app-7").OpenApplicationID())
 	var none *domain.Error
