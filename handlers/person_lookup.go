@@ -15,5 +15,6 @@ func readPersonLookup(_ *Handler, v View, c Cmd[contracts.PersonLookup]) (contra
 	if err != nil {
 		return contracts.PersonLookupResult{}, err
 	}
-	return contracts.PersonLookupResult{CommandID: c.id, Person: wire.PersonToWire(p, p.Insured.CertificateStatus)}, nil
+	return contracts.PersonLookupResult{CommandID: c.id, Person: wire.PersonToWire(p, p.Insured.CertificateStatus),
+		Document: wire.DocumentToWire(p.Document)}, nil
 }
