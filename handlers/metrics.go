@@ -13,8 +13,8 @@ import (
 func (h *Handler) Metrics(next message.HandlerFunc) message.HandlerFunc {
 	return func(msg *message.Message) ([]*message.Message, error) {
 		start := time.Now()
-		p, end := begin(msg)
-		defer end()
+		p, ctx := begin(msg)
+		defer msg.SetContext(ctx)
 		msgs, err := next(msg)
 		outcome := p.outcome
 		if err != nil {

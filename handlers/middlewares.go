@@ -84,12 +84,13 @@ type progress struct {
 
 type progressKey struct{}
 
-// begin starts an attempt at a message; end restores its context.
-func begin(msg *message.Message) (p *progress, end func()) {
-	ctx := msg.Context()
+// begin starts an attempt at a message, and returns the context to restore
+// when the attempt ends.
+func begin(msg *message.Message) (p *progress, ctx context.Context) {
+	ctx = msg.Context()
 	p = &progress{in: inboundOf(msg), typ: intakeRefusedType}
 	msg.SetContext(context.WithValue(ctx, progressKey{}, p))
-	return p, func() { msg.SetContext(ctx) }
+	return p, ctx
 }
 
 // progressOf is the attempt's progress; a step that runs without Metrics
