@@ -143,7 +143,7 @@ func goFixtures() []goFixture {
 
 		{c.TypeError, c.ErrorReply{CommandID: fxCommand, CommandType: c.TypeGrantCreate, Code: "GRANT_PERIOD_INVALID",
 			Message: c.Message{AZ: "Səlahiyyətin müddəti səhvdir", EN: "The grant's period is invalid"},
-			Detail:  "validity.end"}, nil},
+			Detail:  "validity.end"}, []string{"OpenApplicationID"}}, // only with APPLICATION_ALREADY_OPEN
 		{c.TypeLoginResult, c.LoginResult{CommandID: fxCommand, SessionID: fxSession, Role: c.RoleDelegate,
 			GrantID: fxGrant, Sections: []string{c.SectionInsurer, c.SectionGrants, c.SectionApplications},
 			Insurer: fxProfile(), OpenedAt: fxAt, IdleLimit: 900}, nil},
@@ -154,7 +154,11 @@ func goFixtures() []goFixture {
 		{c.TypeGrantListResult, c.GrantListResult{CommandID: fxCommand, Grants: []c.Grant{fxGrantRow()}, Page: fxPage()},
 			[]string{"Grants.Grantee.Phone"}},
 		{c.TypeGrantRevokeResult, c.GrantRevokeResult{CommandID: fxCommand, GrantID: fxGrant}, nil},
-		{c.TypePersonLookupResult, c.PersonLookupResult{CommandID: fxCommand, Person: fxPerson()}, nil},
+		{c.TypePersonLookupResult, c.PersonLookupResult{CommandID: fxCommand, Person: fxPerson(), Document: c.DocumentDetails{
+			DocumentType: c.DocumentIDCard, DocumentNumber: "AA1234567", FIN: fxFIN, Surname: "MƏMMƏDOVA", Name: "LEYLA",
+			Patronymic: "ELDAR QIZI", Gender: c.GenderFemale, Citizenship: "Azərbaycan Respublikası",
+			BirthPlace: "Bakı şəhəri", BirthDate: "1985-04-19", IssuingAuthority: "Yasamal RPİ",
+			IssueDate: "2021-06-15", ValidUntil: "2031-06-15"}}, nil},
 		{c.TypeDraftSaveResult, c.DraftSaveResult{CommandID: fxCommand, Application: fxApplication()}, appZeroOK},
 		{c.TypeSubmitResult, c.SubmitResult{CommandID: fxCommand, Application: fxApplication()}, appZeroOK},
 		{c.TypeDraftDeleteResult, c.DraftDeleteResult{CommandID: fxCommand, ApplicationID: fxApp}, nil},

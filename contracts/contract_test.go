@@ -154,7 +154,13 @@ func TestExamples(t *testing.T) {
 			require.ErrorIs(t, err, contracts.ErrSchemaViolation)
 			var se *contracts.SchemaError
 			require.ErrorAs(t, err, &se)
-			require.Len(t, se.Violations, 1, "an invalid example breaks exactly one rule: %v", err)
+			// One rule may be written twice (a pattern beside the format or
+			// content keyword it spells out for standard validators), so it
+			// is one field that is wrong, whichever keywords say so.
+			require.NotEmpty(t, se.Violations)
+			for _, v := range se.Violations {
+				require.Equal(t, se.Violations[0].Pointer, v.Pointer, "an invalid example breaks exactly one rule: %v", err)
+			}
 			if v, ok := valueAt(t, ex.data, se.Violations[0].Pointer).(string); ok && len(v) >= 3 {
 				assert.NotContains(t, err.Error(), v, "the error echoes the offending value")
 			}

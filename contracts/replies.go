@@ -13,6 +13,9 @@ type ErrorReply struct {
 	Message     Message `json:"message"`
 	// Detail names a field or an id that helps the user, never personal data.
 	Detail string `json:"detail,omitempty"`
+	// OpenApplicationID is, with APPLICATION_ALREADY_OPEN, the application
+	// already in progress for the person: the one the portal should show.
+	OpenApplicationID string `json:"openApplicationId,omitempty"`
 }
 
 // Message is a human text in Azerbaijani and English.
@@ -138,10 +141,30 @@ type Person struct {
 	CertificateStatus string `json:"certificateStatus"`
 }
 
-// PersonLookupResult answers AXTAR.
+// PersonLookupResult answers AXTAR: the screen's fields, and the whole
+// identity document (manual §4.3).
 type PersonLookupResult struct {
-	CommandID string `json:"commandId"`
-	Person    Person `json:"person"`
+	CommandID string          `json:"commandId"`
+	Person    Person          `json:"person"`
+	Document  DocumentDetails `json:"document"`
+}
+
+// DocumentDetails is the whole identity document as the register holds it:
+// its number with the series and its validity besides the holder's fields.
+type DocumentDetails struct {
+	DocumentType     string `json:"documentType"`
+	DocumentNumber   string `json:"documentNumber"`
+	FIN              string `json:"fin"`
+	Surname          string `json:"surname"`
+	Name             string `json:"name"`
+	Patronymic       string `json:"patronymic"`
+	Gender           string `json:"gender"`
+	Citizenship      string `json:"citizenship"`
+	BirthPlace       string `json:"birthPlace"`
+	BirthDate        string `json:"birthDate"`
+	IssuingAuthority string `json:"issuingAuthority"`
+	IssueDate        string `json:"issueDate"`
+	ValidUntil       string `json:"validUntil"`
 }
 
 // Application types (follow from the reason).

@@ -129,9 +129,12 @@ var compiled = sync.OnceValues(func() (map[string]*jsonschema.Schema, error) {
 		var t time.Time
 		return t.UnmarshalText([]byte(s))
 	}})
-	c.AssertContent() // checks base64 of contentEncoding and the PDF below
+	// Content is asserted too (base64 of contentEncoding, the PDF below);
+	// each schema says the same with a pattern, so standard validators, for
+	// which these keywords are annotations, agree.
+	c.AssertContent()
 	c.RegisterContentMediaType(&jsonschema.MediaType{Name: PDFContentType, Validate: func(b []byte) error {
-		if !bytes.HasPrefix(b, []byte("%PDF-")) {
+		if !IsPDFHeader(b) {
 			return errors.New("not a PDF")
 		}
 		return nil
@@ -166,6 +169,12 @@ var compiled = sync.OnceValues(func() (map[string]*jsonschema.Schema, error) {
 	}
 	return out, nil
 })
+
+// IsPDFHeader reports whether b starts as a PDF does: %PDF- and the first
+// digit of its version.
+func IsPDFHeader(b []byte) bool {
+	return len(b) > 5 && bytes.HasPrefix(b, []byte("%PDF-")) && b[5] >= '0' && b[5] <= '9'
+}
 
 type noLoader struct{}
 

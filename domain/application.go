@@ -152,7 +152,7 @@ func (a Application) Submit(sig Signature, others []Application) (Application, e
 	}
 	for _, o := range others {
 		if o.ID != a.ID && o.Status.InProgress() {
-			return a, ErrApplicationOpen.With("open application %s", o.Number)
+			return a, ErrApplicationOpen.With("%s", o.ID)
 		}
 	}
 	a.Status, a.Signature, a.UpdatedAt = StatusSubmitted, &sig, sig.At

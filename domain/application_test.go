@@ -181,7 +181,7 @@ func TestSubmitWithOtherApplicationsOfThePerson(t *testing.T) {
 			requireCode(t, err, c.want)
 			if c.want != nil {
 				de, _ := domain.AsError(err)
-				assert.Contains(t, de.Detail, other.Number, "the refusal names the open application")
+				assert.Equal(t, other.ID, de.OpenApplicationID(), "the refusal names the open application by id")
 				assert.Equal(t, a, b)
 				return
 			}

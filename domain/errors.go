@@ -83,7 +83,7 @@ var (
 	ErrSchema        = newError("SCHEMA_VIOLATION", "Mesaj sxemə uyğun deyil", "The message does not match its schema")
 	ErrKeyMismatch   = newError("KEY_MISMATCH", "Mesajın açarı sığortaedənin VÖEN-i ilə eyni deyil", "The message key is not the insurer's VÖEN named in the message")
 	ErrInternal      = newError("INTERNAL_ERROR", "Daxili xəta baş verdi, sonra yenidən cəhd edin", "An internal error occurred; try again later")
-	ErrInvalidFIN    = newError("INVALID_FIN", "FİN 7 simvoldan (latın böyük hərfləri və rəqəmlər) ibarət olmalıdır", "A FIN is 7 characters: Latin capital letters and digits")
+	ErrInvalidFIN    = newError("INVALID_FIN", "FİN 7 simvoldan ibarət olmalıdır: rəqəmlər və I, O-dan başqa latın böyük hərfləri", "A FIN is 7 characters: digits and Latin capital letters other than I and O")
 	ErrInvalidSSN    = newError("INVALID_SSN", "SSN 13 rəqəmdən ibarət olmalıdır", "An SSN is 13 digits")
 	ErrInvalidVOEN   = newError("INVALID_VOEN", "VÖEN 10 rəqəmdən ibarət olmalıdır", "A VÖEN is 10 digits")
 	ErrInvalidPhone  = newError("INVALID_PHONE", "Mobil nömrə +994 və operator kodu ilə yazılmalıdır (məs. +994501234567)", "A mobile number is +994, an operator prefix from the list and 7 digits (e.g. +994501234567)")

@@ -99,3 +99,10 @@ func TestAsErrorOnForeignErrors(t *testing.T) {
 	assert.False(t, ok)
 	assert.False(t, errors.Is(errors.New("INVALID_FIN"), domain.ErrInvalidFIN), "only a domain error matches by code")
 }
+
+func TestOpenApplicationIDOnlyForAlreadyOpen(t *testing.T) {
+	assert.Equal(t, "app-7", domain.ErrApplicationOpen.With("%s", "app-7").OpenApplicationID())
+	assert.Empty(t, domain.ErrApplicationNotFound.With("%s", "app-7").OpenApplicationID())
+	var none *domain.Error
+	assert.Empty(t, none.OpenApplicationID())
+}

@@ -5,9 +5,11 @@ import (
 	"time"
 )
 
-// FIN (fərdi identifikasiya nömrəsi) is 7 Latin capitals and digits.
+// ValidateFIN checks a FIN (fərdi identifikasiya nömrəsi): 7 characters,
+// digits and Latin capitals but never I or O, which are not issued because
+// they read as 1 and 0.
 func ValidateFIN(s string) error {
-	if len(s) != 7 || !allOf(s, isUpperOrDigit) {
+	if len(s) != 7 || !allOf(s, isFINChar) {
 		return ErrInvalidFIN
 	}
 	return nil
@@ -88,3 +90,4 @@ func allOf(s string, ok func(byte) bool) bool {
 
 func isDigit(c byte) bool        { return c >= '0' && c <= '9' }
 func isUpperOrDigit(c byte) bool { return isDigit(c) || (c >= 'A' && c <= 'Z') }
+func isFINChar(c byte) bool      { return isUpperOrDigit(c) && c != 'I' && c != 'O' }

@@ -45,7 +45,7 @@ func (h *Handler) lookup(_ context.Context, c command) (replyFunc, error) {
 			return "", nil, err
 		}
 		return contracts.TypePersonLookupResult, contracts.PersonLookupResult{CommandID: c.id,
-			Person: wire.PersonToWire(p, p.Insured.CertificateStatus)}, nil
+			Person: wire.PersonToWire(p, p.Insured.CertificateStatus), Document: wire.DocumentToWire(p.Document)}, nil
 	})
 }
 

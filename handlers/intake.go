@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/dsmf/ssc-adapter/contracts"
+	"github.com/dsmf/ssc-adapter/contracts/wire"
 	"github.com/dsmf/ssc-adapter/domain"
 )
 
@@ -155,10 +156,7 @@ func ceHeader(headers []contracts.Header, attr string) string {
 
 // replyError answers a command with an error.
 func (h *Handler) replyError(ctx context.Context, commandID, commandType, key string, de *domain.Error) error {
-	return h.reply(ctx, commandID, key, contracts.TypeError, contracts.ErrorReply{
-		CommandID: commandID, CommandType: commandType, Code: de.Code,
-		Message: contracts.Message{AZ: de.AZ, EN: de.EN}, Detail: de.Detail,
-	})
+	return h.reply(ctx, commandID, key, contracts.TypeError, wire.ErrorToWire(commandID, commandType, de))
 }
 
 // reply publishes an answer on the replies topic.

@@ -162,6 +162,19 @@ var conformance = []scenarioGroup{
 				c.t.Fatalf("look-up result %+v does not match the registers", p)
 			}
 		}},
+		{"AXTAR shows the whole identity document: number with series and validity", func(c *check) {
+			s := c.h.Login(c.w.login(c.w.insurer.VOEN, true))
+			var res contracts.PersonLookupResult
+			c.h.MustOK(c.h.Request(lookupOf(s, c.w.main)), contracts.TypePersonLookupResult, &res)
+			d, got := c.w.main.Document, res.Document
+			want := contracts.DocumentDetails{DocumentType: d.DocumentType, DocumentNumber: d.DocumentNumber, FIN: d.FIN,
+				Surname: d.Surname, Name: d.Name, Patronymic: d.Patronymic, Gender: d.Gender, Citizenship: d.Citizenship,
+				BirthPlace: d.BirthPlace, BirthDate: d.BirthDate, IssuingAuthority: d.IssuingAuthority,
+				IssueDate: d.IssueDate, ValidUntil: d.ValidUntil}
+			if got != want {
+				c.t.Fatalf("look-up document %+v, the register holds %+v", got, want)
+			}
+		}},
 		{"a document of the other type is not found", func(c *check) {
 			s := c.h.Login(c.w.login(c.w.insurer.VOEN, true))
 			c.wantCode(c.h.Request(PersonLookup(s, func(l *contracts.PersonLookup) {
@@ -231,10 +244,14 @@ var conformance = []scenarioGroup{
 		{"a signed application cannot be deleted", func(c *check) {
 			c.wantCode(c.h.Request(DraftDelete(c.w.owner, c.w.applicationID)), "APPLICATION_SIGNED")
 		}},
-		{"a second application while one is in progress is refused", func(c *check) {
-			c.wantCode(c.h.Request(SubmitNew(c.w.owner, func(in *contracts.ApplicationInput) {
+		{"a second application while one is in progress is refused, naming the open one's id", func(c *check) {
+			r := c.h.Request(SubmitNew(c.w.owner, func(in *contracts.ApplicationInput) {
 				*in = inputOf(c.w.main, contracts.ReasonCertificateUnused)
-			})), "APPLICATION_ALREADY_OPEN")
+			}))
+			c.wantCode(r, "APPLICATION_ALREADY_OPEN")
+			if got := r.Error().OpenApplicationID; got != c.w.applicationID {
+				c.t.Fatalf("openApplicationId %q, want the submitted application %q", got, c.w.applicationID)
+			}
 		}},
 		{"a draft can be deleted (Qaralamadan sil)", func(c *check) {
 			var res contracts.DraftSaveResult

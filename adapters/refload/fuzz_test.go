@@ -16,7 +16,7 @@ var rowErrorText = regexp.MustCompile(`^line [1-9][0-9]*: ([A-Za-z][A-Za-z0-9_-]
 	`(is required|must not be empty|must be a string|is not a field of this kind of record|is not one JSON object|` +
 	`has a different number of fields than the header|is not valid CSV \(check the quotes\)|is longer than 1 MiB|` +
 	`must be an RFC 3339 time, e\.g\. 2026-01-05T06:00:00Z|must be 10 digits( \(VÖEN\))?|must be 13 digits \(SSN\)|` +
-	`must be 7 Latin capital letters and digits \(FIN\)|must be a date YYYY-MM-DD|must be one of [a-z, -]+|` +
+	`must be 7 digits and Latin capitals other than I and O \(FIN\)|must be a date YYYY-MM-DD|must be one of [a-z, -]+|` +
 	`does not have the contract's pattern|is too long|is not in the contract's format|has the wrong JSON type|` +
 	`is not one of the allowed values|repeats a field|breaks the contract's rule [A-Za-z /]+|does not match the contract's schema)$`)
 

@@ -175,7 +175,7 @@ func TestBadRowsJSONL(t *testing.T) {
 	}
 	rows := readAll(t, refload.IdentityDocuments, refload.JSONL, strings.Join(lines, "\n")+"\n")
 	assert.Equal(t, []string{
-		"line 2: fin: must be 7 Latin capital letters and digits (FIN)",
+		"line 2: fin: must be 7 digits and Latin capitals other than I and O (FIN)",
 		"line 3: documentType: must be one of din-id-card, migration-document",
 		"line 4: gender: must be one of male, female",
 		"line 5: birthDate: must be a date YYYY-MM-DD",

@@ -40,7 +40,7 @@ var (
 var (
 	errVOEN = &Problem{Text: "must be 10 digits (VÖEN)", Cause: domain.ErrInvalidVOEN}
 	errSSN  = &Problem{Text: "must be 13 digits (SSN)", Cause: domain.ErrInvalidSSN}
-	errFIN  = &Problem{Text: "must be 7 Latin capital letters and digits (FIN)", Cause: domain.ErrInvalidFIN}
+	errFIN  = &Problem{Text: "must be 7 digits and Latin capitals other than I and O (FIN)", Cause: domain.ErrInvalidFIN}
 	errDate = &Problem{Text: "must be a date YYYY-MM-DD", Cause: domain.ErrInvalidDate}
 )
 

@@ -46,6 +46,16 @@ func PersonToWire(p domain.Person, certificate domain.CertificateStatus) contrac
 	}
 }
 
+// DocumentToWire renders the whole identity document, as AXTAR shows it.
+func DocumentToWire(d domain.IdentityDocument) contracts.DocumentDetails {
+	return contracts.DocumentDetails{
+		DocumentType: string(d.Type), DocumentNumber: d.Number, FIN: d.FIN,
+		Surname: d.Surname, Name: d.Name, Patronymic: d.Patronymic, Gender: d.Gender,
+		Citizenship: d.Citizenship, BirthPlace: d.BirthPlace, BirthDate: string(d.BirthDate),
+		IssuingAuthority: d.IssuingAuthority, IssueDate: string(d.IssueDate), ValidUntil: string(d.ValidUntil),
+	}
+}
+
 // PersonFromWire reads a person snapshot from an event.
 func PersonFromWire(w contracts.Person, insurerVOEN string) domain.Person {
 	return domain.Person{

@@ -92,14 +92,16 @@ func (g *Generator) SSN(i int) string {
 	return "1200" + digits(permute(int64(i), 1_000_000_000, 11), 9)
 }
 
-// FIN is person i's personal identification number: 7 capitals and digits.
+// FIN is person i's personal identification number: 7 digits and capitals
+// other than I and O.
 func (g *Generator) FIN(i int) string {
-	const alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	n := permute(int64(i), 78_364_164_096, 1_000_003) // 36^7
+	const alphabet = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+	const base = int64(len(alphabet))
+	n := permute(int64(i), 52_523_350_144, 1_000_003) // 34^7
 	var b [7]byte
 	for k := 6; k >= 0; k-- {
-		b[k] = alphabet[n%36]
-		n /= 36
+		b[k] = alphabet[n%base]
+		n /= base
 	}
 	return string(b[:])
 }
