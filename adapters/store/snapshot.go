@@ -135,3 +135,85 @@ func UnmarshalSnapshot(data []byte) (Snapshot, error) {
 	err := json.Unmarshal(data, &s)
 	return s, err
 }
+
+// A snapshot is kept on a compacted topic as the records of a checkpoint:
+// its encoding cut into chunks keyed "<id>/<n>", then a head keyed "head"
+// naming the id and the number of chunks. A reader takes the last head
+// and the chunks of its id: a checkpoint whose writing stopped half-way
+// leaves the head before it in force. Once a head is written, the chunks of
+// the checkpoint before it are deleted (SnapshotHead.Tombstones).
+
+// SnapshotHead names the checkpoint a snapshot topic holds.
+type SnapshotHead struct {
+	ID     string `json:"id"`
+	Chunks int    `json:"chunks"`
+}
+
+const snapshotHeadKey = "head"
+
+// SnapshotRecords encodes a snapshot as the records of checkpoint id, with
+// chunks of at most size bytes; the head is the last record. The records
+// have no topic.
+func SnapshotRecords(s Snapshot, id string, size int) ([]Record, SnapshotHead, error) {
+	data, err := MarshalSnapshot(s)
+	if err != nil {
+		return nil, SnapshotHead{}, fmt.Errorf("snapshot: %w", err)
+	}
+	var out []Record
+	for n := 0; len(data) > 0 || n == 0; n++ {
+		k := min(size, len(data))
+		out = append(out, Record{Key: []byte(fmt.Sprintf("%s/%d", id, n)), Value: data[:k]})
+		data = data[k:]
+	}
+	head := SnapshotHead{ID: id, Chunks: len(out)}
+	v, err := json.Marshal(head)
+	if err != nil {
+		return nil, SnapshotHead{}, fmt.Errorf("snapshot head: %w", err)
+	}
+	return append(out, Record{Key: []byte(snapshotHeadKey), Value: v}), head, nil
+}
+
+// Tombstones are the records that delete the chunks of checkpoint h.
+func (h SnapshotHead) Tombstones() []Record {
+	out := make([]Record, h.Chunks)
+	for n := range out {
+		out[n] = Record{Key: []byte(fmt.Sprintf("%s/%d", h.ID, n))}
+	}
+	return out
+}
+
+// ReadSnapshot reads the snapshot of the last complete checkpoint among
+// records (a snapshot topic's, in order); found is false when there is none.
+func ReadSnapshot(records []Record) (_ Snapshot, _ SnapshotHead, found bool, _ error) {
+	var head SnapshotHead
+	chunks := map[string][]byte{}
+	for _, r := range records {
+		key := string(r.Key)
+		switch {
+		case key == snapshotHeadKey && r.Value != nil:
+			if err := json.Unmarshal(r.Value, &head); err != nil {
+				return Snapshot{}, SnapshotHead{}, false, fmt.Errorf("snapshot head: %w", err)
+			}
+		case r.Value == nil:
+			delete(chunks, key)
+		default:
+			chunks[key] = r.Value
+		}
+	}
+	if head.ID == "" {
+		return Snapshot{}, head, false, nil
+	}
+	var data []byte
+	for n := range head.Chunks {
+		c, ok := chunks[fmt.Sprintf("%s/%d", head.ID, n)]
+		if !ok {
+			return Snapshot{}, head, false, fmt.Errorf("snapshot %s: chunk %d of %d missing", head.ID, n, head.Chunks)
+		}
+		data = append(data, c...)
+	}
+	s, err := UnmarshalSnapshot(data)
+	if err != nil {
+		return Snapshot{}, head, false, fmt.Errorf("snapshot %s: %w", head.ID, err)
+	}
+	return s, head, true, nil
+}

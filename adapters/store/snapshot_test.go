@@ -99,3 +99,53 @@ func TestSnapshotRestoresIntoAFreshStoreOnly(t *testing.T) {
 	require.NoError(t, again.Restore(store.Snapshot{}))
 	require.ErrorIs(t, again.Restore(store.Snapshot{}), store.ErrNotFresh)
 }
+
+// A snapshot topic's records give the last complete checkpoint: one whose
+// writing stopped before its head leaves the one before in force, and the
+// tombstones of an old checkpoint do not touch the new one.
+func TestSnapshotRecordsOnACompactedTopic(t *testing.T) {
+	refs, events, _ := generated(t, workload.Config{Insurers: 5, Persons: 30, Documents: 30, Events: 300, Seed: 4})
+	s := foldInBatches(t, append(refs, events...), func() int { return 50 })
+	first := s.View().Snapshot(map[int32]int64{0: 300})
+	recs, head1, err := store.SnapshotRecords(first, "c-1", 1000)
+	require.NoError(t, err)
+	require.Greater(t, head1.Chunks, 3, "chunks of 1000 bytes")
+	require.Len(t, recs, head1.Chunks+1)
+
+	read := func(recs []store.Record) (store.Snapshot, store.SnapshotHead, bool) {
+		t.Helper()
+		snap, head, ok, err := store.ReadSnapshot(recs)
+		require.NoError(t, err)
+		return snap, head, ok
+	}
+	encoded := func(s store.Snapshot) string {
+		data, err := store.MarshalSnapshot(s)
+		require.NoError(t, err)
+		return string(data)
+	}
+	_, _, ok := read(nil)
+	require.False(t, ok, "an empty topic holds no snapshot")
+	got, head, ok := read(recs)
+	require.True(t, ok)
+	require.Equal(t, head1, head)
+	require.Equal(t, encoded(first), encoded(got))
+
+	// A second checkpoint half written: the first is still the one.
+	s.Apply(events[:1]) // a duplicate: the state is the same, the snapshot's offsets are not
+	second := s.View().Snapshot(map[int32]int64{0: 301})
+	recs2, head2, err := store.SnapshotRecords(second, "c-2", 1000)
+	require.NoError(t, err)
+	log := append(append([]store.Record(nil), recs...), recs2[:2]...)
+	_, head, _ = read(log)
+	require.Equal(t, head1, head)
+	// Written whole, with the first one's chunks deleted after it.
+	log = append(append(log, recs2[2:]...), head1.Tombstones()...)
+	got, head, ok = read(log)
+	require.True(t, ok)
+	require.Equal(t, head2, head)
+	require.Equal(t, encoded(second), encoded(got))
+
+	// A head whose chunks are gone is an error, not a wrong state.
+	_, _, _, err = store.ReadSnapshot(append(log, head2.Tombstones()[:1]...))
+	require.Error(t, err)
+}
