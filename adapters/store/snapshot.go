@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/go-memdb"
@@ -53,6 +55,9 @@ func (v View) Snapshot(offsets map[int32]int64) Snapshot {
 	v.maps.assertions.each(func(id string, at time.Time) {
 		s.Assertions = append(s.Assertions, UsedAssertion{ID: id, At: at})
 	})
+	// In a fixed order, so that equal states make equal snapshots.
+	slices.SortFunc(s.Outcomes, func(a, b Outcome) int { return strings.Compare(a.CommandID, b.CommandID) })
+	slices.SortFunc(s.Assertions, func(a, b UsedAssertion) int { return strings.Compare(a.ID, b.ID) })
 	return s
 }
 
