@@ -48,6 +48,9 @@ type adapterOptions struct {
 	CPUProfile                                      string
 	ProfileFor                                      time.Duration
 	ProfilePhase                                    int // 0: throughput, i: the i-th latency phase
+	// Peer measures the peer (peer.go) instead of dsmf-adapter: this
+	// program's peer-serve, with the same flags.
+	Peer bool
 }
 
 // adapterRun is what one run measured.
@@ -75,6 +78,7 @@ func runAdapter(ctx context.Context, args []string) error {
 	fs.DurationVar(&o.ProfileFor, "profile-seconds", 5*time.Second, "length of the -cpuprofile profile")
 	fs.IntVar(&o.ProfilePhase, "profile-phase", 0, "phase -cpuprofile profiles: 0 the throughput phase, 1 the first latency phase, ...")
 	fs.StringVar(&o.ExtraFlags, "adapter-flags", "", "more flags for dsmf-adapter, space-separated (e.g. -max-in-flight=64)")
+	fs.BoolVar(&o.Peer, "peer", false, "measure the peer instead: the same handlers behind watermill-kafka's subscriber and publisher (peer.go)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -112,7 +116,11 @@ func measureAdapter(ctx context.Context, o adapterOptions) ([]adapterRun, error)
 		return nil, err
 	}
 	defer os.RemoveAll(tmp)
-	if o.Bin == "" {
+	if o.Peer {
+		if o.Bin, err = os.Executable(); err != nil {
+			return nil, err
+		}
+	} else if o.Bin == "" {
 		o.Bin = filepath.Join(tmp, "dsmf-adapter")
 		logf("building dsmf-adapter")
 		build := exec.CommandContext(ctx, "go", "build", "-o", o.Bin, "github.com/dsmf/ssc-adapter/cmd/dsmf-adapter")
@@ -158,10 +166,15 @@ func adapterOnce(ctx context.Context, o adapterOptions) (adapterRun, error) {
 	if err != nil {
 		return adapterRun{}, err
 	}
-	cmd := exec.Command(o.Bin, append([]string{"-brokers", strings.Join(b.Addrs, ","), "-demo-data=false",
+	var serve []string
+	if o.Peer {
+		serve = []string{"peer-serve"}
+	}
+	cmd := exec.Command(o.Bin, append(append(serve, "-brokers", strings.Join(b.Addrs, ","), "-demo-data=false",
 		"-portal-keys", benchKeyID + "=" + base64.StdEncoding.EncodeToString(pub),
-		"-http-addr", httpAddr, "-log-level", "warn", "-partitions", strconv.Itoa(o.Partitions), "-pprof"},
+		"-http-addr", httpAddr, "-log-level", "warn", "-partitions", strconv.Itoa(o.Partitions), "-pprof"),
 		strings.Fields(o.ExtraFlags)...)...)
+	cmd.Env = append(os.Environ(), asMainEnv+"=1")
 	cmd.Stderr = os.Stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
