@@ -171,7 +171,7 @@ func adapterOnce(ctx context.Context, o adapterOptions) (adapterRun, error) {
 		serve = []string{"peer-serve"}
 	}
 	cmd := exec.Command(o.Bin, append(append(serve, "-brokers", strings.Join(b.Addrs, ","), "-demo-data=false",
-		"-portal-keys", benchKeyID + "=" + base64.StdEncoding.EncodeToString(pub),
+		"-portal-keys", benchKeyID+"="+base64.StdEncoding.EncodeToString(pub),
 		"-http-addr", httpAddr, "-log-level", "warn", "-partitions", strconv.Itoa(o.Partitions), "-pprof"),
 		strings.Fields(o.ExtraFlags)...)...)
 	cmd.Env = append(os.Environ(), asMainEnv+"=1")
