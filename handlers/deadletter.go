@@ -67,11 +67,7 @@ func intakeCode(err error, fallback *domain.Error) *domain.Error {
 // ErrPermanent when the dead-letter topic refuses even the stub: the caller
 // answers and audits that, and the partition moves on.
 func (h *Handler) publishDeadLetter(ctx context.Context, dl Outgoing) error {
-	out := h.out
-	if ob, ok := out.(*outbox); ok {
-		out = ob.out
-	}
-	err := out.Publish(ctx, dl)
+	err := h.broker.Publish(ctx, dl)
 	switch {
 	case err == nil:
 		return nil
