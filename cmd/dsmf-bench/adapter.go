@@ -121,12 +121,8 @@ func measureAdapter(ctx context.Context, o adapterOptions) ([]adapterRun, error)
 			return nil, err
 		}
 	} else if o.Bin == "" {
-		o.Bin = filepath.Join(tmp, "dsmf-adapter")
-		logf("building dsmf-adapter")
-		build := exec.CommandContext(ctx, "go", "build", "-o", o.Bin, "github.com/dsmf/ssc-adapter/cmd/dsmf-adapter")
-		build.Stdout, build.Stderr = os.Stderr, os.Stderr
-		if err := build.Run(); err != nil {
-			return nil, fmt.Errorf("build dsmf-adapter: %w", err)
+		if o.Bin, err = buildAdapter(ctx, tmp); err != nil {
+			return nil, err
 		}
 	}
 	var runs []adapterRun
@@ -139,6 +135,18 @@ func measureAdapter(ctx context.Context, o adapterOptions) ([]adapterRun, error)
 		runs = append(runs, r)
 	}
 	return runs, nil
+}
+
+// buildAdapter builds dsmf-adapter into dir.
+func buildAdapter(ctx context.Context, dir string) (string, error) {
+	bin := filepath.Join(dir, "dsmf-adapter")
+	logf("building dsmf-adapter")
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/dsmf/ssc-adapter/cmd/dsmf-adapter")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		return "", fmt.Errorf("build dsmf-adapter: %w", err)
+	}
+	return bin, nil
 }
 
 // adapterOnce is one run: a fresh broker, reference data, a fresh adapter.
