@@ -35,7 +35,7 @@ func writeLatencyPlot(path, title string, series []latencySeries) error {
 	p.Y.Label.Text = "latency (ms)"
 	p.Y.Scale = plot.LogScale{}
 	p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
-	p.Legend.Top, p.Legend.Left = true, true
+	p.Legend.Top, p.Legend.Left = false, false // bottom right: the lines rise to the right
 	p.Add(plotter.NewGrid())
 	colors := []color.Color{color.RGBA{B: 200, A: 255}, color.RGBA{R: 200, A: 255}, color.RGBA{G: 140, A: 255}, color.Black}
 	maxX := 1.0
