@@ -43,8 +43,8 @@ func TestReportQuick(t *testing.T) {
 		t.Helper()
 		for _, r := range rows {
 			if strings.HasPrefix(r.figure, prefix) {
-				first, _, _ := strings.Cut(strings.TrimSuffix(r.value, "×"), " ")
-				v, err := strconv.ParseFloat(strings.TrimSuffix(first, "×"), 64)
+				first, _, _ := strings.Cut(r.value, " ")
+				v, err := strconv.ParseFloat(strings.TrimRight(first, "×,"), 64)
 				require.NoError(t, err, "%s: %q", r.figure, r.value)
 				return v
 			}
