@@ -33,6 +33,7 @@ const (
 	targetP999At20     = 50.0
 	targetP99At60      = 60.0
 	targetNoticeP99    = 1000.0 // ms, at 60 % load
+	targetGCShare      = 0.10   // of the adapter's CPU, at 60 % load
 	targetNoticesPerS  = 500.0
 	targetNoticeBytes  = 60_000
 	targetLatencyLoad1 = 0.2
@@ -255,6 +256,12 @@ func adapterRows(ar, pr []adapterRun, ceilingA, ceilingB float64) []reportRow {
 		}
 		rows = append(rows, reportRow{fmt.Sprintf("   notice delay at %.0f%% load, %.0f notices: p50 / p99 (ms)", l.load*100, l.notices),
 			fmt.Sprintf("%.1f / %.1f", l.noticeP50, l.noticeP99), target, v})
+		target, v = "", ""
+		if l.load == targetLatencyLoad2 {
+			target, v = fmt.Sprintf("< %.0f%%", 100*targetGCShare), verdict(l.gcShare < targetGCShare)
+		}
+		rows = append(rows, reportRow{fmt.Sprintf("   garbage collection at %.0f%% load (share of the adapter's CPU, gctrace)", l.load*100),
+			fmt.Sprintf("%.1f%%", 100*l.gcShare), target, v})
 	}
 	return rows
 }

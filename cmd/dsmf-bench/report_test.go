@@ -86,3 +86,14 @@ func TestPercentilePointsKeepTheExtremes(t *testing.T) {
 		require.Greater(t, xys[i].X, xys[i-1].X)
 	}
 }
+
+func TestGCTraceCountsCPUAndPassesTheRestOn(t *testing.T) {
+	var out strings.Builder
+	g := &gcTrace{out: &out}
+	_, err := g.Write([]byte("gc 1 @0.012s 2%: 0.011+1.2+0.003 ms clock, 0.045+0.5/1.1/0.25+0.012 ms cpu, 4->4->1 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P\nlevel=WARN msg=x\ngc 2 @0.1s 2%: 0+1+0 ms clock, 1+2/3/4+5 ms "))
+	require.NoError(t, err)
+	_, err = g.Write([]byte("cpu, 4->4->1 MB, 4 MB goal, 2 P\n"))
+	require.NoError(t, err)
+	assert.InDelta(t, (0.045+0.5+1.1+0.25+0.012+15)*float64(time.Millisecond), float64(g.total()), 1)
+	assert.Equal(t, "level=WARN msg=x\n", out.String())
+}
