@@ -29,7 +29,7 @@ func TestEveryEventTypeReadsAsItsDomainEvent(t *testing.T) {
 			Method: "esign-card", SignerFIN: "2DRC7TR", Card: &contracts.CardIdentity{CardNumber: "RYTN1"}, CertNotAfter: at, AssertionID: "as-1"},
 			domain.SessionOpened{EventMeta: wire.MetaFromWire(m), AssertionID: "as-1", Session: domain.Session{ID: "s-1",
 				InsurerVOEN: m.InsurerVOEN, Principal: domain.Principal{Role: domain.RoleOwner},
-				Signer: domain.Signer{Method: domain.MethodCard, FIN: "2DRC7TR", CardNumber: "RYTN1", StampAuthority: true, CertNotAfter: at},
+				Signer:   domain.Signer{Method: domain.MethodCard, FIN: "2DRC7TR", CardNumber: "RYTN1", StampAuthority: true, CertNotAfter: at},
 				OpenedAt: at, LastActive: at}}},
 		contracts.TypeSessionClosed: {contracts.SessionClosed{EventMeta: m, SessionID: "s-1", Reason: contracts.CloseLogout},
 			domain.SessionClosed{EventMeta: wire.MetaFromWire(m), SessionID: "s-1"}},
