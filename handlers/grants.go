@@ -56,8 +56,9 @@ func (h *Handler) grantList(_ context.Context, c command) (replyFunc, error) {
 	}
 	return h.query(c, domain.ActManageGrants, func(v store.View, _ domain.Session) (string, any, error) {
 		var inForce []contracts.Grant
+		today := domain.DateOf(c.now)
 		for _, g := range v.Grants(c.insurerVOEN) {
-			if !g.Revoked {
+			if g.EndedBy(today) == "" {
 				inForce = append(inForce, wire.GrantToWire(g))
 			}
 		}

@@ -291,6 +291,7 @@ func (t *tx) grantRow(g *domain.Grant) string {
 	w.time(g.CreatedAt)
 	w.bool(g.Revoked)
 	w.time(g.RevokedAt)
+	w.time(g.SignatureNotAfter)
 	return t.done(w)
 }
 
@@ -299,7 +300,7 @@ func readGrant(row string, tab strs) domain.Grant {
 	return domain.Grant{ID: r.str(), InsurerVOEN: r.str(), Service: domain.Service(r.str()),
 		Grantee: domain.Grantee{Method: domain.Method(r.str()), CardNumber: r.str(), Phone: r.str(), FIN: r.str()},
 		Limited: r.bool(), Start: domain.Date(r.str()), End: domain.Date(r.str()), CreatedAt: r.time(),
-		Revoked: r.bool(), RevokedAt: r.time()}
+		Revoked: r.bool(), RevokedAt: r.time(), SignatureNotAfter: r.time()}
 }
 
 // putGrant stores a grant, in place of one with its id.

@@ -466,6 +466,12 @@ func foldEvent(t *tx, ev event, stream *Stream, out *Outcome) error {
 		if e.AssertionID != "" {
 			t.maps.assertions = t.maps.assertions.Set(t.w.gen, e.AssertionID, e.At)
 		}
+		if e.GrantID != "" { // the grant lives as long as the signature it was given to
+			if g, ok := read(t.maps.grants, e.GrantID, *t.strs, readGrant); ok {
+				g = g.SignedInWith(e.CertNotAfter)
+				return t.putGrant(&g)
+			}
+		}
 		return nil
 	case contracts.TypeSessionClosed:
 		e := ev.payload.(contracts.SessionClosed)
