@@ -1,9 +1,9 @@
 package contracts_test
 
 import (
-	"fmt"
 	"net"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -12,6 +12,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
+
+	"github.com/compose-spec/compose-go/v2/cli"
+	"github.com/compose-spec/compose-go/v2/types"
 
 	"github.com/dsmf/ssc-adapter/adapters/kafka"
 	"github.com/dsmf/ssc-adapter/contracts"
@@ -31,106 +34,55 @@ const (
 	adapterService = "adapter"
 )
 
-type composeFile struct {
-	Services map[string]composeService `yaml:"services"`
-	Volumes  map[string]any            `yaml:"volumes"`
-}
+// composeFile is a compose project as Compose itself reads it: the
+// Compose Specification's loader validates each file against the
+// specification's schema, normalises the short and long syntaxes and merges
+// an override file over the base file.
+type composeFile = *types.Project
 
-// composeService holds the fields the tests read. Compose allows several
-// shapes for most of them (string or list, map or list), so they stay untyped
-// and the helpers below normalise them.
-type composeService struct {
-	Image       string `yaml:"image"`
-	Hostname    string `yaml:"hostname"`
-	Build       any    `yaml:"build"`
-	Entrypoint  any    `yaml:"entrypoint"`
-	Command     any    `yaml:"command"`
-	Environment any    `yaml:"environment"`
-	Ports       []any  `yaml:"ports"`
-	Volumes     []any  `yaml:"volumes"`
-	DependsOn   any    `yaml:"depends_on"`
-	Healthcheck any    `yaml:"healthcheck"`
-}
+type composeService = types.ServiceConfig
 
-func loadCompose(t *testing.T) composeFile {
+// loadProject loads the compose files, each over the one before, with an
+// empty environment (nothing of the test process leaks in).
+func loadProject(t *testing.T, files ...string) composeFile {
 	t.Helper()
-	raw, err := os.ReadFile(composePath)
-	require.NoError(t, err, "read %s", composePath)
-	var doc map[string]any
-	require.NoError(t, yaml.Unmarshal(raw, &doc), "%s is not valid YAML", composePath)
-	_, hasVersion := doc["version"]
-	assert.False(t, hasVersion, "the Compose Specification has no top-level version key")
-	var cf composeFile
-	require.NoError(t, yaml.Unmarshal(raw, &cf), "%s does not have the shape of a compose file", composePath)
-	for _, name := range []string{kafkaService, initService, adapterService} {
-		require.Contains(t, cf.Services, name, "%s must define service %q", composePath, name)
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		require.NoError(t, err, "read %s", f)
+		var doc map[string]any
+		require.NoError(t, yaml.Unmarshal(raw, &doc), "%s is not valid YAML", f)
+		_, hasVersion := doc["version"]
+		assert.False(t, hasVersion, "%s: the Compose Specification has no top-level version key", f)
 	}
-	return cf
+	opts, err := cli.NewProjectOptions(files, cli.WithWorkingDirectory(".."), cli.WithName("dsmf"), cli.WithEnv(nil))
+	require.NoError(t, err)
+	project, err := opts.LoadProject(t.Context())
+	require.NoError(t, err, "%v does not load as the Compose Specification defines", files)
+	for _, name := range []string{kafkaService, initService, adapterService} {
+		require.Contains(t, project.Services, name, "%v must define service %q", files, name)
+	}
+	return project
 }
 
-// env returns a service's environment whether it is written as a map or as a
-// list of KEY=VALUE strings.
-func env(t *testing.T, svc composeService) map[string]string {
-	t.Helper()
+func loadCompose(t *testing.T) composeFile { return loadProject(t, composePath) }
+
+// env returns a service's environment; a variable without a value is "".
+func env(_ *testing.T, svc composeService) map[string]string {
 	out := map[string]string{}
-	switch e := svc.Environment.(type) {
-	case nil:
-	case map[string]any:
-		for k, v := range e {
-			if v == nil {
-				out[k] = ""
-			} else {
-				out[k] = fmt.Sprint(v)
-			}
+	for k, v := range svc.Environment {
+		out[k] = ""
+		if v != nil {
+			out[k] = *v
 		}
-	case []any:
-		for _, item := range e {
-			k, v, _ := strings.Cut(fmt.Sprint(item), "=")
-			out[k] = v
-		}
-	default:
-		t.Fatalf("environment has unexpected type %T", e)
 	}
 	return out
 }
 
-// strs flattens a string-or-list field (entrypoint, command) into its parts.
-func strs(v any) []string {
-	switch x := v.(type) {
-	case nil:
-		return nil
-	case string:
-		return []string{x}
-	case []any:
-		out := make([]string, 0, len(x))
-		for _, item := range x {
-			out = append(out, fmt.Sprint(item))
-		}
-		return out
-	default:
-		return []string{fmt.Sprint(x)}
-	}
-}
-
-// dependsOn returns the condition of each dependency; the short list syntax
-// has no condition, which Compose treats as service_started.
+// dependsOn returns the condition of each dependency.
 func dependsOn(svc composeService) map[string]string {
 	out := map[string]string{}
-	switch d := svc.DependsOn.(type) {
-	case []any:
-		for _, item := range d {
-			out[fmt.Sprint(item)] = "service_started"
-		}
-	case map[string]any:
-		for name, spec := range d {
-			cond := "service_started"
-			if m, ok := spec.(map[string]any); ok {
-				if c, ok := m["condition"]; ok {
-					cond = fmt.Sprint(c)
-				}
-			}
-			out[name] = cond
-		}
+	for name, d := range svc.DependsOn {
+		out[name] = d.Condition
 	}
 	return out
 }
@@ -225,11 +177,12 @@ func internalListener(t *testing.T, cf composeFile) string {
 }
 
 func TestComposeServices(t *testing.T) {
+	t.Parallel()
 	cf := loadCompose(t)
 
 	kafka := cf.Services[kafkaService]
 	assert.True(t, strings.HasPrefix(kafka.Image, "apache/kafka:"), "kafka runs the official apache/kafka image, got %q", kafka.Image)
-	assert.NotNil(t, kafka.Healthcheck, "kafka needs a healthcheck for depends_on: service_healthy")
+	assert.NotNil(t, kafka.HealthCheck, "kafka needs a healthcheck for depends_on: service_healthy")
 
 	initSvc := cf.Services[initService]
 	assert.Equal(t, kafka.Image, initSvc.Image, "kafka-init must use the broker's image (same kafka-topics.sh)")
@@ -238,20 +191,16 @@ func TestComposeServices(t *testing.T) {
 	adapter := cf.Services[adapterService]
 	assert.Equal(t, "service_completed_successfully", dependsOn(adapter)[initService],
 		"the adapter must start only after the topics exist")
-	switch b := adapter.Build.(type) {
-	case string:
-		assert.Equal(t, ".", b, "adapter is built from the repository root")
-	case map[string]any:
-		assert.Equal(t, ".", fmt.Sprint(b["context"]), "adapter is built from the repository root")
-		if df, ok := b["dockerfile"]; ok {
-			assert.Equal(t, "Dockerfile", fmt.Sprint(df))
-		}
-	default:
-		t.Errorf("adapter must have build: . (got %T)", b)
+	if assert.NotNil(t, adapter.Build, "adapter must have build: .") {
+		root, err := filepath.Abs("..")
+		require.NoError(t, err)
+		assert.Equal(t, root, adapter.Build.Context, "adapter is built from the repository root")
+		assert.Equal(t, "Dockerfile", adapter.Build.Dockerfile)
 	}
 }
 
 func TestComposeKafkaListeners(t *testing.T) {
+	t.Parallel()
 	cf := loadCompose(t)
 	kenv := env(t, cf.Services[kafkaService])
 
@@ -278,9 +227,9 @@ func TestComposeKafkaListeners(t *testing.T) {
 }
 
 func TestComposeCreatesContractTopics(t *testing.T) {
+	t.Parallel()
 	cf := loadCompose(t)
-	initSvc := cf.Services[initService]
-	script := strings.Join(append(strs(initSvc.Entrypoint), strs(initSvc.Command)...), "\n")
+	script := initScript(cf)
 	broker := internalListener(t, cf)
 
 	want := map[string]contracts.TopicSpec{}
@@ -316,6 +265,7 @@ func TestComposeCreatesContractTopics(t *testing.T) {
 }
 
 func TestComposeAdapterEnvironment(t *testing.T) {
+	t.Parallel()
 	cf := loadCompose(t)
 	adapter := cf.Services[adapterService]
 	aenv := env(t, adapter)
@@ -338,13 +288,7 @@ func TestComposeAdapterEnvironment(t *testing.T) {
 	require.NoError(t, err, "DSMF_HTTP_ADDR %q", aenv["DSMF_HTTP_ADDR"])
 	var published []string
 	for _, p := range adapter.Ports {
-		switch x := p.(type) {
-		case map[string]any:
-			published = append(published, fmt.Sprint(x["target"]))
-		default:
-			s := strings.TrimSuffix(fmt.Sprint(x), "/tcp")
-			published = append(published, s[strings.LastIndex(s, ":")+1:])
-		}
+		published = append(published, strconv.Itoa(int(p.Target)))
 	}
 	assert.Contains(t, published, httpPort, "the adapter's HTTP port must be published")
 }
@@ -377,6 +321,7 @@ var (
 )
 
 func TestComposeDockerfileBuildsAdapter(t *testing.T) {
+	t.Parallel()
 	ins := dockerInstructions(t)
 
 	var built, copied, entry string
@@ -417,53 +362,16 @@ const (
 	secureJAASMount   = "/etc/kafka/secure"
 )
 
-// loadSecureCompose merges docker-compose.secure.yml over docker-compose.yml
-// the way Compose does for the fields the tests read: environment keys are
-// overridden one by one, command, entrypoint and healthcheck are replaced,
-// volumes and ports are appended.
-func loadSecureCompose(t *testing.T) (composeFile, map[string]any) {
+// loadSecureCompose loads docker-compose.secure.yml over docker-compose.yml,
+// as `docker compose -f docker-compose.yml -f docker-compose.secure.yml` does.
+func loadSecureCompose(t *testing.T) composeFile {
 	t.Helper()
-	base := loadCompose(t)
-	raw, err := os.ReadFile(secureComposePath)
-	require.NoError(t, err, "read %s", secureComposePath)
-	var over composeFile
-	require.NoError(t, yaml.Unmarshal(raw, &over), "%s does not have the shape of a compose file", secureComposePath)
-	var doc map[string]any
-	require.NoError(t, yaml.Unmarshal(raw, &doc))
-	_, hasVersion := doc["version"]
-	assert.False(t, hasVersion, "the Compose Specification has no top-level version key")
-	for name, o := range over.Services {
-		b, ok := base.Services[name]
-		require.True(t, ok, "%s overrides service %q, which docker-compose.yml lacks", secureComposePath, name)
-		merged := env(t, b)
-		for k, v := range env(t, o) {
-			merged[k] = v
-		}
-		b.Environment = func() map[string]any {
-			m := map[string]any{}
-			for k, v := range merged {
-				m[k] = v
-			}
-			return m
-		}()
-		if o.Command != nil {
-			b.Command = o.Command
-		}
-		if o.Entrypoint != nil {
-			b.Entrypoint = o.Entrypoint
-		}
-		if o.Healthcheck != nil {
-			b.Healthcheck = o.Healthcheck
-		}
-		b.Volumes = append(b.Volumes, o.Volumes...)
-		b.Ports = append(b.Ports, o.Ports...)
-		base.Services[name] = b
-	}
-	return base, doc
+	return loadProject(t, composePath, secureComposePath)
 }
 
 func TestComposeSecureKafka(t *testing.T) {
-	cf, _ := loadSecureCompose(t)
+	t.Parallel()
+	cf := loadSecureCompose(t)
 	kenv := env(t, cf.Services[kafkaService])
 
 	assert.Equal(t, "org.apache.kafka.metadata.authorizer.StandardAuthorizer", kenv["KAFKA_AUTHORIZER_CLASS_NAME"])
@@ -501,15 +409,17 @@ func TestComposeSecureKafka(t *testing.T) {
 	assert.Contains(t, string(raw), "user_admin=")
 	assert.Contains(t, string(raw), "ScramLoginModule")
 
-	assert.Contains(t, strings.Join(strs(healthTest(cf.Services[kafkaService])), " "), "--command-config "+secureJAASMount+"/admin.properties",
+	require.NotNil(t, cf.Services[kafkaService].HealthCheck)
+	assert.Contains(t, strings.Join(cf.Services[kafkaService].HealthCheck.Test, " "), "--command-config "+secureJAASMount+"/admin.properties",
 		"the healthcheck must log in")
 	for _, p := range cf.Services[kafkaService].Ports {
-		assert.True(t, strings.HasPrefix(fmt.Sprint(p), "127.0.0.1:"), "kafka publishes %v beyond loopback", p)
+		assert.Equal(t, "127.0.0.1", p.HostIP, "kafka publishes %d beyond loopback", p.Target)
 	}
 }
 
 func TestComposeSecureCreatesContractTopics(t *testing.T) {
-	cf, _ := loadSecureCompose(t)
+	t.Parallel()
+	cf := loadSecureCompose(t)
 	script := initScript(cf)
 	want := map[string]contracts.TopicSpec{}
 	for _, spec := range contracts.Topics(contracts.DefaultPartitions) {
@@ -541,7 +451,8 @@ func TestComposeSecureCreatesContractTopics(t *testing.T) {
 var scramUser = regexp.MustCompile(`kafka-configs(?:\.sh)?\s[^\n;&|]*--add-config\s+["']?(SCRAM-SHA-\d+)=\[password=([^\]]+)\]["']?[^\n;&|]*--entity-type\s+users\s+--entity-name\s+(\S+)`)
 
 func TestComposeSecureUsers(t *testing.T) {
-	cf, _ := loadSecureCompose(t)
+	t.Parallel()
+	cf := loadSecureCompose(t)
 	users := map[string]string{}
 	for _, m := range scramUser.FindAllStringSubmatch(joinContinuations(initScript(cf)), -1) {
 		assert.Equal(t, "SCRAM-SHA-256", m[1], "user %s", m[3])
@@ -614,7 +525,8 @@ func composeGrants(t *testing.T, script string) []aclGrant {
 }
 
 func TestComposeSecureACLs(t *testing.T) {
-	cf, _ := loadSecureCompose(t)
+	t.Parallel()
+	cf := loadSecureCompose(t)
 	grants := composeGrants(t, initScript(cf))
 	group := env(t, cf.Services[adapterService])["DSMF_CONSUMER_GROUP"]
 	require.NotEmpty(t, group)
@@ -661,7 +573,8 @@ func TestComposeSecureACLs(t *testing.T) {
 }
 
 func TestComposeSecureAdapterEnvironment(t *testing.T) {
-	cf, doc := loadSecureCompose(t)
+	t.Parallel()
+	cf := loadSecureCompose(t)
 	aenv := env(t, cf.Services[adapterService])
 	assert.Equal(t, "SCRAM-SHA-256", aenv["DSMF_KAFKA_SASL_MECHANISM"])
 	assert.Equal(t, kafka.PrincipalAdapter, aenv["DSMF_KAFKA_SASL_USER"])
@@ -669,34 +582,46 @@ func TestComposeSecureAdapterEnvironment(t *testing.T) {
 	secretFile := aenv["DSMF_KAFKA_SASL_PASSWORD_FILE"]
 	secret, ok := strings.CutPrefix(secretFile, "/run/secrets/")
 	require.True(t, ok, "DSMF_KAFKA_SASL_PASSWORD_FILE %q must be a compose secret", secretFile)
-	secrets, _ := doc["secrets"].(map[string]any)
-	spec, _ := secrets[secret].(map[string]any)
-	assert.Equal(t, "./compose/secure/adapter.password", fmt.Sprint(spec["file"]),
+	want, err := filepath.Abs("../compose/secure/adapter.password")
+	require.NoError(t, err)
+	assert.Equal(t, want, cf.Secrets[secret].File,
 		"the adapter's secret must be the file kafka-init sets its SCRAM password from")
 	assert.Equal(t, "false", aenv["DSMF_DEMO_DATA"], "the adapter may not write the reference topics")
 	assert.Equal(t, "false", aenv["DSMF_CREATE_TOPICS"], "admin creates the topics")
 	assert.Equal(t, internalListener(t, cf), aenv["DSMF_BROKERS"])
 }
 
+// initScript is kafka-init's shell script: its entrypoint and command.
 func initScript(cf composeFile) string {
 	s := cf.Services[initService]
-	return strings.Join(append(strs(s.Entrypoint), strs(s.Command)...), "\n")
-}
-
-func healthTest(svc composeService) any {
-	if m, ok := svc.Healthcheck.(map[string]any); ok {
-		return m["test"]
-	}
-	return nil
+	return strings.Join(append(append([]string{}, s.Entrypoint...), s.Command...), "\n")
 }
 
 func volumeTargets(svc composeService) []string {
 	var out []string
 	for _, v := range svc.Volumes {
-		parts := strings.Split(fmt.Sprint(v), ":")
-		if len(parts) >= 2 {
-			out = append(out, parts[1])
-		}
+		out = append(out, v.Target)
 	}
 	return out
+}
+
+// The loader checks a file against the Compose Specification's schema, so a
+// misspelt key or a value of the wrong shape fails the tests above.
+func TestComposeLoaderRefusesWhatTheSpecificationRefuses(t *testing.T) {
+	t.Parallel()
+	for name, doc := range map[string]string{
+		"misspelt key":      "services:\n  adapter:\n    image: x\n    enviroment:\n      A: b\n",
+		"ports not list":    "services:\n  adapter:\n    image: x\n    ports: 8080\n",
+		"unknown condition": "services:\n  a:\n    image: x\n  b:\n    image: x\n    depends_on:\n      a:\n        condition: when_ready\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			f := filepath.Join(t.TempDir(), "compose.yml")
+			require.NoError(t, os.WriteFile(f, []byte(doc), 0o600))
+			opts, err := cli.NewProjectOptions([]string{f}, cli.WithName("bad"), cli.WithEnv(nil))
+			require.NoError(t, err)
+			_, err = opts.LoadProject(t.Context())
+			assert.Error(t, err)
+		})
+	}
 }

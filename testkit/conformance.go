@@ -10,8 +10,8 @@ import (
 
 	"github.com/ThreeDotsLabs/watermill/message"
 
-	"github.com/dsmf/ssc-adapter/adapters/service"
 	"github.com/dsmf/ssc-adapter/contracts"
+	"github.com/dsmf/ssc-adapter/contracts/demodata"
 )
 
 // Target is a deployment to check: its brokers. Topic names are the
@@ -89,7 +89,7 @@ type world struct {
 	// employees of insurer: main (DİN card), second (DİN card), migrant
 	// (migration document), expired (document no longer valid); stranger
 	// is insured by other.
-	main, second, migrant, expired, stranger service.DemoEmployee
+	main, second, migrant, expired, stranger demodata.Employee
 	directorFIN, directorCard                string
 	deputyFIN, deputyPhone                   string
 	cardDeputyFIN, cardDeputyCard            string
@@ -133,9 +133,9 @@ func newWorld() *world {
 		deputyFIN: fin(r), deputyPhone: "+99450" + digits(r, 7),
 		cardDeputyFIN: fin(r), cardDeputyCard: "RYTN" + digits(r, 8),
 	}
-	emp := func(voen, docType, surname, name, until string) service.DemoEmployee {
+	emp := func(voen, docType, surname, name, until string) demodata.Employee {
 		f, ssn := fin(r), digits(r, 13)
-		return service.DemoEmployee{
+		return demodata.Employee{
 			Insured: contracts.InsuredPerson{SSN: ssn, FIN: f, SSNDate: "2005-09-01",
 				CertificateStatus: contracts.CertificateActive, InsurerVOEN: voen, UpdatedAt: time.Now().UTC()},
 			Document: contracts.IdentityDocument{FIN: f, DocumentType: docType, DocumentNumber: "AA" + digits(r, 7),
@@ -157,7 +157,7 @@ func newWorld() *world {
 func (w *world) publish(t *testing.T, h *Harness) {
 	t.Helper()
 	records := []any{w.insurer, w.other, w.fresh}
-	for _, e := range []service.DemoEmployee{w.main, w.second, w.migrant, w.expired, w.stranger} {
+	for _, e := range []demodata.Employee{w.main, w.second, w.migrant, w.expired, w.stranger} {
 		records = append(records, e.Insured, e.Document)
 	}
 	for i, r := range records {
@@ -184,7 +184,7 @@ func (w *world) publish(t *testing.T, h *Harness) {
 	}
 	// And the employees are found (they travel on other topics).
 	other := h.Login(w.login(w.other.VOEN, true))
-	for _, e := range []service.DemoEmployee{w.stranger} {
+	for _, e := range []demodata.Employee{w.stranger} {
 		for h.Request(lookupOf(other, e)).Code() != "" {
 			if time.Now().After(deadline) {
 				t.Fatalf("conformance: the deployment did not learn the employees within %s", h.opts.Timeout)
@@ -193,7 +193,7 @@ func (w *world) publish(t *testing.T, h *Harness) {
 		}
 	}
 	owner := h.Login(w.login(w.insurer.VOEN, true))
-	for _, e := range []service.DemoEmployee{w.main, w.second, w.migrant} {
+	for _, e := range []demodata.Employee{w.main, w.second, w.migrant} {
 		for h.Request(lookupOf(owner, e)).Code() != "" {
 			if time.Now().After(deadline) {
 				t.Fatalf("conformance: the deployment did not learn the employees within %s", h.opts.Timeout)
@@ -216,14 +216,14 @@ func (w *world) login(voen string, owner bool, mods ...func(*contracts.LoginAsse
 }
 
 // lookupOf searches for an employee.
-func lookupOf(s Session, e service.DemoEmployee) Command {
+func lookupOf(s Session, e demodata.Employee) Command {
 	return PersonLookup(s, func(c *contracts.PersonLookup) {
 		c.DocumentType, c.FIN, c.SSN = e.Document.DocumentType, e.Document.FIN, e.Insured.SSN
 	})
 }
 
 // inputOf is an application for an employee.
-func inputOf(e service.DemoEmployee, reason string) contracts.ApplicationInput {
+func inputOf(e demodata.Employee, reason string) contracts.ApplicationInput {
 	return contracts.ApplicationInput{DocumentType: e.Document.DocumentType, FIN: e.Document.FIN, SSN: e.Insured.SSN, Reason: reason}
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/dsmf/ssc-adapter/adapters/kafka"
+	"github.com/dsmf/ssc-adapter/adapters/kafka/embedded"
 	"github.com/dsmf/ssc-adapter/adapters/service"
 	"github.com/dsmf/ssc-adapter/contracts"
 )
@@ -64,7 +65,7 @@ type Options struct {
 type Harness struct {
 	t       TB
 	opts    Options
-	cluster *kafka.Embedded
+	cluster *embedded.Broker
 	Brokers []string
 	Client  *Client
 
@@ -88,7 +89,7 @@ func Start(t TB, opts Options) *Harness {
 			_, h.opts.SigningKey, _ = ed25519.GenerateKey(nil)
 			h.opts.SigningKeyID = "testkit"
 		}
-		c, err := kafka.StartEmbedded(kafka.EmbeddedOptions{Addr: "127.0.0.1:0", DataDir: opts.DataDir,
+		c, err := embedded.Start(embedded.Options{Addr: "127.0.0.1:0", DataDir: opts.DataDir,
 			Extra: append([]kfake.Opt{kfake.GroupMinSessionTimeout(time.Second)}, opts.KfakeOptions...)})
 		if err != nil {
 			t.Fatalf("testkit: start kfake: %v", err)

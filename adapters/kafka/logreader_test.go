@@ -10,18 +10,19 @@ import (
 	"time"
 
 	"github.com/IBM/sarama"
+	"github.com/twmb/franz-go/pkg/kfake"
 )
 
 // readerCluster starts kfake with the given topics (name → partitions).
 func readerCluster(t *testing.T, topics map[string]int32) (sarama.Client, sarama.SyncProducer) {
 	t.Helper()
-	b, err := StartEmbedded(EmbeddedOptions{Addr: "127.0.0.1:0"})
+	b, err := kfake.NewCluster(kfake.Ports(0))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(b.Close)
 	cfg := Config{ClientID: "logreader-test"}.SaramaConfig()
-	client, err := sarama.NewClient(b.Addrs(), cfg)
+	client, err := sarama.NewClient(b.ListenAddrs(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +39,7 @@ func readerCluster(t *testing.T, topics map[string]int32) (sarama.Client, sarama
 	if err := client.RefreshMetadata(); err != nil {
 		t.Fatal(err)
 	}
-	producer, err := sarama.NewSyncProducer(b.Addrs(), cfg)
+	producer, err := sarama.NewSyncProducer(b.ListenAddrs(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

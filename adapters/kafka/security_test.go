@@ -140,14 +140,14 @@ func TestSASLMechanismsAgainstKfake(t *testing.T) {
 	for _, u := range users {
 		opts = append(opts, kfake.Superuser(u.SASLMechanism, u.SASLUser, u.SASLPassword))
 	}
-	e, err := StartEmbedded(EmbeddedOptions{Addr: "127.0.0.1:0", Extra: opts})
+	e, err := kfake.NewCluster(append([]kfake.Opt{kfake.Ports(0)}, opts...)...)
 	require.NoError(t, err)
 	defer e.Close()
 
 	for _, u := range users {
 		t.Run(u.SASLMechanism, func(t *testing.T) {
 			require.NoError(t, u.Validate())
-			c, err := sarama.NewClient(e.Addrs(), Config{Security: u}.SaramaConfig())
+			c, err := sarama.NewClient(e.ListenAddrs(), Config{Security: u}.SaramaConfig())
 			require.NoError(t, err)
 			topics, err := c.Topics()
 			assert.NoError(t, err)
@@ -158,7 +158,7 @@ func TestSASLMechanismsAgainstKfake(t *testing.T) {
 			wrong.SASLPassword = "wrong"
 			sc := Config{Security: wrong}.SaramaConfig()
 			sc.Metadata.Retry.Max = 0
-			c, err = sarama.NewClient(e.Addrs(), sc)
+			c, err = sarama.NewClient(e.ListenAddrs(), sc)
 			if assert.Error(t, err) {
 				assert.True(t, errors.Is(err, sarama.ErrOutOfBrokers) || errors.Is(err, sarama.ErrSASLAuthenticationFailed), "%v", err)
 			} else {

@@ -13,6 +13,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/dsmf/ssc-adapter/adapters/kafka"
+	"github.com/dsmf/ssc-adapter/adapters/kafka/embedded"
 	"github.com/dsmf/ssc-adapter/contracts"
 	"github.com/dsmf/ssc-adapter/testkit"
 )
@@ -36,7 +37,7 @@ func secureCluster() []kfake.Opt {
 	opts := []kfake.Opt{kfake.EnableSASL(), kfake.EnableACLs(),
 		kfake.Superuser(adminLogin.SASLMechanism, adminLogin.SASLUser, adminLogin.SASLPassword)}
 	for _, l := range []kafka.Security{adapterLogin, portalLogin, backOfficeLogin, registersLogin} {
-		opts = append(opts, kafka.KfakeUser(l.SASLMechanism, l.SASLUser, l.SASLPassword, grants))
+		opts = append(opts, embedded.User(l.SASLMechanism, l.SASLUser, l.SASLPassword, grants))
 	}
 	for _, s := range contracts.Topics(contracts.DefaultPartitions) {
 		opts = append(opts, kfake.SeedTopics(s.Partitions, s.Name))

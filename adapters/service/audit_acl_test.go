@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dsmf/ssc-adapter/adapters/kafka"
+	"github.com/dsmf/ssc-adapter/adapters/kafka/embedded"
 	"github.com/dsmf/ssc-adapter/contracts"
 	"github.com/dsmf/ssc-adapter/testkit"
 )
@@ -32,7 +33,7 @@ func connectReader(t *testing.T, brokers []string, sec kafka.Security) *principa
 // and neither the portal nor the back office can read it; no one but the
 // adapter writes it.
 func TestAuditTrailWithACLs(t *testing.T) {
-	opts := append(secureCluster(), kafka.KfakeUser(auditorLogin.SASLMechanism, auditorLogin.SASLUser,
+	opts := append(secureCluster(), embedded.User(auditorLogin.SASLMechanism, auditorLogin.SASLUser,
 		auditorLogin.SASLPassword, kafka.Grants("dsmf-ssc-adapter")))
 	h := testkit.Start(t, testkit.Options{KfakeOptions: opts, Kafka: adapterLogin, ClientKafka: adminLogin})
 

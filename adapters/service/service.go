@@ -14,6 +14,7 @@ import (
 	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
 
 	"github.com/dsmf/ssc-adapter/adapters/kafka"
+	"github.com/dsmf/ssc-adapter/adapters/kafka/embedded"
 	"github.com/dsmf/ssc-adapter/adapters/notice"
 	"github.com/dsmf/ssc-adapter/adapters/ops"
 	"github.com/dsmf/ssc-adapter/adapters/store"
@@ -32,7 +33,7 @@ var commandTopics = []string{contracts.TopicPortalCommands, contracts.TopicBackO
 type Service struct {
 	cfg      Config
 	log      *slog.Logger
-	embedded *kafka.Embedded
+	embedded *embedded.Broker
 	brokers  []string
 	client   sarama.Client
 	// readerClient is the log reader's own: its fetches wait on the broker
@@ -94,7 +95,7 @@ func New(cfg Config) (*Service, error) {
 		return nil, fmt.Errorf("kafka security: %w", err)
 	}
 	if len(s.brokers) == 0 {
-		e, err := kafka.StartEmbedded(kafka.EmbeddedOptions{Addr: cfg.EmbeddedAddr, DataDir: cfg.DataDir, Extra: cfg.EmbeddedOptions})
+		e, err := embedded.Start(embedded.Options{Addr: cfg.EmbeddedAddr, DataDir: cfg.DataDir, Extra: cfg.EmbeddedOptions})
 		if err != nil {
 			return nil, err
 		}
@@ -192,7 +193,7 @@ func (s *Service) HTTPAddr() string {
 func (s *Service) Ready() <-chan struct{} { return s.readyCh }
 
 // Embedded is the embedded broker, or nil.
-func (s *Service) Embedded() *kafka.Embedded { return s.embedded }
+func (s *Service) Embedded() *embedded.Broker { return s.embedded }
 
 // fold reads a batch from the log reader for the store, and returns what
 // applies and counts it.

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dsmf/ssc-adapter/adapters/kafka"
+	"github.com/dsmf/ssc-adapter/adapters/kafka/embedded"
 	"github.com/dsmf/ssc-adapter/adapters/service"
 	"github.com/dsmf/ssc-adapter/contracts"
 )
@@ -14,7 +15,7 @@ import (
 // With topics left to an operator, a missing one stops the start with a
 // message naming it, instead of writes that fail for ever.
 func TestStartRefusesMissingTopics(t *testing.T) {
-	b, err := kafka.StartEmbedded(kafka.EmbeddedOptions{Addr: "127.0.0.1:0"})
+	b, err := embedded.Start(embedded.Options{Addr: "127.0.0.1:0"})
 	require.NoError(t, err)
 	defer b.Close()
 	specs := contracts.Topics(contracts.DefaultPartitions)

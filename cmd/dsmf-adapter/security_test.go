@@ -15,29 +15,26 @@ func TestKafkaSecurityConfiguration(t *testing.T) {
 	dir := t.TempDir()
 	pwFile := filepath.Join(dir, "password")
 	require.NoError(t, os.WriteFile(pwFile, []byte("from-file\n"), 0o600))
-	getenv := func(env map[string]string) func(string) string {
-		return func(k string) string { return env[k] }
-	}
 
 	t.Run("environment", func(t *testing.T) {
-		cfg, _, err := configure(nil, getenv(map[string]string{
+		cfg, _, err := configureWith(t, nil, map[string]string{
 			"DSMF_BROKERS": "kafka:9092", "DSMF_KAFKA_SASL_MECHANISM": "SCRAM-SHA-256",
 			"DSMF_KAFKA_SASL_USER": "adapter", "DSMF_KAFKA_SASL_PASSWORD": "from-env",
-		}))
+		})
 		require.NoError(t, err)
 		assert.Equal(t, kafka.Security{SASLMechanism: "SCRAM-SHA-256", SASLUser: "adapter", SASLPassword: "from-env"}, cfg.Kafka)
 	})
 	t.Run("flags over the environment, password from a file", func(t *testing.T) {
-		cfg, _, err := configure([]string{"-kafka-sasl-user", "other", "-kafka-sasl-password-file", pwFile},
-			getenv(map[string]string{"DSMF_BROKERS": "kafka:9092", "DSMF_KAFKA_SASL_MECHANISM": "PLAIN",
-				"DSMF_KAFKA_SASL_USER": "adapter", "DSMF_KAFKA_TLS": "true"}))
+		cfg, _, err := configureWith(t, []string{"-kafka-sasl-user", "other", "-kafka-sasl-password-file", pwFile},
+			map[string]string{"DSMF_BROKERS": "kafka:9092", "DSMF_KAFKA_SASL_MECHANISM": "PLAIN",
+				"DSMF_KAFKA_SASL_USER": "adapter", "DSMF_KAFKA_TLS": "true"})
 		require.NoError(t, err)
 		assert.Equal(t, kafka.Security{SASLMechanism: "PLAIN", SASLUser: "other", SASLPassword: "from-file", TLS: true}, cfg.Kafka)
 	})
 	t.Run("password file from the environment", func(t *testing.T) {
-		cfg, _, err := configure(nil, getenv(map[string]string{"DSMF_BROKERS": "kafka:9092",
+		cfg, _, err := configureWith(t, nil, map[string]string{"DSMF_BROKERS": "kafka:9092",
 			"DSMF_KAFKA_SASL_MECHANISM": "SCRAM-SHA-512", "DSMF_KAFKA_SASL_USER": "adapter",
-			"DSMF_KAFKA_SASL_PASSWORD_FILE": pwFile}))
+			"DSMF_KAFKA_SASL_PASSWORD_FILE": pwFile})
 		require.NoError(t, err)
 		assert.Equal(t, "from-file", cfg.Kafka.SASLPassword)
 	})
@@ -62,7 +59,7 @@ func TestKafkaSecurityConfiguration(t *testing.T) {
 		{"security with the embedded broker", nil, map[string]string{"DSMF_KAFKA_TLS": "true"}, "embedded broker"},
 	} {
 		t.Run("refused: "+c.name, func(t *testing.T) {
-			_, _, err := configure(c.args, getenv(c.env))
+			_, _, err := configureWith(t, c.args, c.env)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), c.want)
 			assert.NotContains(t, err.Error(), "from-file")

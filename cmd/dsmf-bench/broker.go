@@ -13,6 +13,7 @@ import (
 	"github.com/IBM/sarama"
 
 	"github.com/dsmf/ssc-adapter/adapters/kafka"
+	"github.com/dsmf/ssc-adapter/adapters/kafka/embedded"
 	"github.com/dsmf/ssc-adapter/contracts"
 )
 
@@ -26,7 +27,7 @@ func runKfake(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	b, err := kafka.StartEmbedded(kafka.EmbeddedOptions{Addr: *addr})
+	b, err := embedded.Start(embedded.Options{Addr: *addr})
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	"github.com/dsmf/ssc-adapter/adapters/kafka"
+	"github.com/dsmf/ssc-adapter/adapters/kafka/embedded"
 	"github.com/dsmf/ssc-adapter/contracts"
 )
 
@@ -25,7 +26,7 @@ func main() {
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		os.Exit(2)
 	}
-	b, err := kafka.StartEmbedded(kafka.EmbeddedOptions{Addr: *addr, DataDir: *dataDir})
+	b, err := embedded.Start(embedded.Options{Addr: *addr, DataDir: *dataDir})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)

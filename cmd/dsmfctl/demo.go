@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/dsmf/ssc-adapter/adapters/kafka"
-	"github.com/dsmf/ssc-adapter/adapters/service"
 	"github.com/dsmf/ssc-adapter/contracts"
+	"github.com/dsmf/ssc-adapter/contracts/demodata"
 )
 
 const demoAbout = `
@@ -295,22 +295,22 @@ func (d *demoRun) findGrant(ctx context.Context, director contracts.SessionComma
 // pickEmployee chooses the first demo employee of the insurer whose identity
 // document is valid and who has no application in progress. When every one
 // has one, the back office rejects the first one's, so it is no longer open.
-func (d *demoRun) pickEmployee(ctx context.Context, deputy contracts.SessionCommand) (service.DemoEmployee, error) {
+func (d *demoRun) pickEmployee(ctx context.Context, deputy contracts.SessionCommand) (demodata.Employee, error) {
 	day := today(d.e.now())
-	var candidates []service.DemoEmployee
+	var candidates []demodata.Employee
 	for _, emp := range demoEmployees() {
 		if emp.Insured.InsurerVOEN == d.o.voen && emp.Document.ValidUntil >= day {
 			candidates = append(candidates, emp)
 		}
 	}
 	if len(candidates) == 0 {
-		return service.DemoEmployee{}, fmt.Errorf("the demo data has no employee of insurer %s with a valid document", d.o.voen)
+		return demodata.Employee{}, fmt.Errorf("the demo data has no employee of insurer %s with a valid document", d.o.voen)
 	}
 	var firstOpen contracts.RegistryRow
 	for _, emp := range candidates {
 		open, err := d.openApplication(ctx, deputy, emp.Document.FIN)
 		if err != nil {
-			return service.DemoEmployee{}, err
+			return demodata.Employee{}, err
 		}
 		if open == nil {
 			d.result("FIN %s: no application in progress", emp.Document.FIN)
@@ -323,7 +323,7 @@ func (d *demoRun) pickEmployee(ctx context.Context, deputy contracts.SessionComm
 	}
 	d.note("every employee has an application in progress: the back office rejects %s so it is no longer open", firstOpen.Number)
 	if err := d.decide(ctx, firstOpen.ApplicationID, contracts.DecisionReject, "Demo yenidən başladıldı / the demo was run again", 0); err != nil {
-		return service.DemoEmployee{}, err
+		return demodata.Employee{}, err
 	}
 	return candidates[0], nil
 }

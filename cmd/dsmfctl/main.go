@@ -25,6 +25,8 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/term"
+
 	"github.com/dsmf/ssc-adapter/adapters/kafka"
 )
 
@@ -58,12 +60,9 @@ func stdEnv() *env {
 // NO_COLOR is set (https://no-color.org).
 func (e *env) colour() bool { return e.stdoutTTY && e.getenv("NO_COLOR") == "" }
 
-// isTerminal reports whether f is a character device, e.g. a terminal, not
-// a pipe or a file.
-func isTerminal(f *os.File) bool {
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
+// isTerminal reports whether f is a terminal: not a pipe, a file, nor a
+// character device that is no terminal such as /dev/null.
+func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
 
 // subcommand is one verb of dsmfctl.
 type subcommand struct {

@@ -5,8 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
 	"unicode/utf8"
+
+	"github.com/tidwall/pretty"
 )
 
 // ANSI colours, used only when a person watches the output.
@@ -31,9 +32,16 @@ func (p painter) paint(colour, s string) string {
 	return colour + s + ansiReset
 }
 
-// prettyJSON indents a JSON document and, with colour, paints keys blue,
-// strings green, numbers yellow and true, false and null cyan. Anything that
-// is not JSON is returned as it is.
+// jsonStyle paints keys blue, strings green, numbers yellow and true, false
+// and null cyan.
+var jsonStyle = &pretty.Style{
+	Key: [2]string{ansiBlue, ansiReset}, String: [2]string{ansiGreen, ansiReset},
+	Number: [2]string{ansiYellow, ansiReset}, True: [2]string{ansiCyan, ansiReset},
+	False: [2]string{ansiCyan, ansiReset}, Null: [2]string{ansiCyan, ansiReset},
+}
+
+// prettyJSON indents a JSON document and, with colour, paints it
+// (jsonStyle). Anything that is not JSON is returned as it is.
 func prettyJSON(data []byte, colour bool) string {
 	var buf bytes.Buffer
 	if err := json.Indent(&buf, data, "", "  "); err != nil {
@@ -42,56 +50,7 @@ func prettyJSON(data []byte, colour bool) string {
 	if !colour {
 		return buf.String()
 	}
-	return paintJSON(buf.String())
-}
-
-// paintJSON colours valid, indented JSON text token by token.
-func paintJSON(s string) string {
-	p := painter(true)
-	var out strings.Builder
-	for i := 0; i < len(s); {
-		c := s[i]
-		switch {
-		case c == '"':
-			j := i + 1
-			for j < len(s) && s[j] != '"' {
-				if s[j] == '\\' {
-					j++
-				}
-				j++
-			}
-			j++ // the closing quote
-			tok := s[i:j]
-			k := j
-			for k < len(s) && s[k] == ' ' {
-				k++
-			}
-			if k < len(s) && s[k] == ':' {
-				out.WriteString(p.paint(ansiBlue, tok))
-			} else {
-				out.WriteString(p.paint(ansiGreen, tok))
-			}
-			i = j
-		case c == '-' || (c >= '0' && c <= '9'):
-			j := i
-			for j < len(s) && strings.IndexByte("+-.eE0123456789", s[j]) >= 0 {
-				j++
-			}
-			out.WriteString(p.paint(ansiYellow, s[i:j]))
-			i = j
-		case c == 't' || c == 'f' || c == 'n':
-			j := i
-			for j < len(s) && s[j] >= 'a' && s[j] <= 'z' {
-				j++
-			}
-			out.WriteString(p.paint(ansiCyan, s[i:j]))
-			i = j
-		default:
-			out.WriteByte(c)
-			i++
-		}
-	}
-	return out.String()
+	return string(pretty.Color(buf.Bytes(), jsonStyle))
 }
 
 // compactJSON removes insignificant space; anything not JSON is returned as

@@ -5,20 +5,20 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/dsmf/ssc-adapter/adapters/service"
 	"github.com/dsmf/ssc-adapter/contracts"
+	"github.com/dsmf/ssc-adapter/contracts/demodata"
 	"github.com/dsmf/ssc-adapter/domain"
 )
 
-// The signers of the demo data set (adapters/service/demo.go), the defaults
+// The signers of the demo data set (contracts/demodata), the defaults
 // of the login shortcuts and of demo.
 var (
-	demoVOEN         = service.DemoInsurer.VOEN
-	demoDirectorFIN  = service.DemoDirectorFIN
-	demoDirectorCard = service.DemoDirectorCard
-	demoDeputyFIN    = service.DemoDeputyFIN
-	demoDeputyPhone  = service.DemoDeputyPhone
-	demoDeputyUserID = service.DemoDeputyUserID
+	demoVOEN         = demodata.Insurer.VOEN
+	demoDirectorFIN  = demodata.DirectorFIN
+	demoDirectorCard = demodata.DirectorCard
+	demoDeputyFIN    = demodata.DeputyFIN
+	demoDeputyPhone  = demodata.DeputyPhone
+	demoDeputyUserID = demodata.DeputyUserID
 )
 
 // directorLogin is the assertion the portal sends after the director has
@@ -46,7 +46,7 @@ func asanLogin(voen, fin, phone, userID string, now time.Time) contracts.LoginAs
 }
 
 // demoEmployees are the demo data's insured persons.
-func demoEmployees() []service.DemoEmployee { return service.DemoEmployees }
+func demoEmployees() []demodata.Employee { return demodata.Employees }
 
 // today is the date in Baku, the service's calendar.
 func today(now time.Time) string { return string(domain.DateOf(now)) }

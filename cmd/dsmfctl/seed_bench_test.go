@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/dsmf/ssc-adapter/adapters/kafka"
+	"github.com/dsmf/ssc-adapter/adapters/kafka/embedded"
 	"github.com/dsmf/ssc-adapter/adapters/refload"
 	"github.com/dsmf/ssc-adapter/contracts"
 )
@@ -21,7 +22,7 @@ func BenchmarkSeed(b *testing.B) {
 	for _, kind := range []refload.Kind{refload.InsuredPersons, refload.IdentityDocuments} {
 		b.Run(string(kind), func(b *testing.B) {
 			const rows = 100_000
-			cluster, err := kafka.StartEmbedded(kafka.EmbeddedOptions{Addr: "127.0.0.1:0"})
+			cluster, err := embedded.Start(embedded.Options{Addr: "127.0.0.1:0"})
 			if err != nil {
 				b.Fatal(err)
 			}

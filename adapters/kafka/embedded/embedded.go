@@ -1,4 +1,8 @@
-package kafka
+// Package embedded runs an in-process Kafka-protocol broker (kfake) on
+// loopback: the development broker of the adapter, dsmf-broker and the
+// tests. It is apart from package kafka so that a client (dsmfctl) does not
+// link a broker.
+package embedded
 
 import (
 	"fmt"
@@ -8,9 +12,9 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 )
 
-// EmbeddedOptions configures the in-process broker used when no brokers are
+// Options configures the in-process broker used when no brokers are
 // configured: a Kafka-protocol cluster (kfake) on loopback.
-type EmbeddedOptions struct {
+type Options struct {
 	// Addr is host:port to listen on; port 0 picks a free one.
 	Addr string
 	// DataDir keeps records and group offsets across restarts; empty keeps
@@ -20,13 +24,13 @@ type EmbeddedOptions struct {
 	Extra []kfake.Opt
 }
 
-// Embedded is a running in-process broker.
-type Embedded struct {
+// Broker is a running in-process broker.
+type Broker struct {
 	Cluster *kfake.Cluster
 }
 
-// StartEmbedded starts the in-process broker.
-func StartEmbedded(o EmbeddedOptions) (*Embedded, error) {
+// Start starts the in-process broker.
+func Start(o Options) (*Broker, error) {
 	host, portText, err := net.SplitHostPort(o.Addr)
 	if err != nil {
 		return nil, fmt.Errorf("embedded broker address %q: %w", o.Addr, err)
@@ -50,11 +54,11 @@ func StartEmbedded(o EmbeddedOptions) (*Embedded, error) {
 	if err != nil {
 		return nil, fmt.Errorf("start embedded broker on %s: %w (is another broker already listening there?)", o.Addr, err)
 	}
-	return &Embedded{Cluster: c}, nil
+	return &Broker{Cluster: c}, nil
 }
 
 // Addrs are the broker addresses clients connect to.
-func (e *Embedded) Addrs() []string { return e.Cluster.ListenAddrs() }
+func (e *Broker) Addrs() []string { return e.Cluster.ListenAddrs() }
 
 // Close stops the broker, flushing its data directory.
-func (e *Embedded) Close() { e.Cluster.Close() }
+func (e *Broker) Close() { e.Cluster.Close() }
