@@ -186,6 +186,10 @@ func goFixtures() []goFixture {
 		{c.TypeCommandRejected, c.CommandRejected{EventMeta: fxMeta(), CommandType: c.TypeGrantCreate,
 			SessionID: fxSession, Code: "GRANT_DUPLICATE", Detail: "grant " + fxGrant}, nil},
 
+		{c.TypeApplicationStatus, c.ApplicationStatus{ApplicationID: fxApp, Number: "SSC-9802091761-000042",
+			InsurerVOEN: fxVOEN, Type: c.TypeDuplicate, Reason: c.ReasonCertificateLost, Status: c.StatusCompleted,
+			At: fxAt, CertificateStatus: c.CertificateReplaced, NoticeVersion: func() *int { v := 3; return &v }()}, nil},
+
 		{c.TypeAudit, c.AuditRecord{CommandID: fxCommand, CommandType: c.TypeGrantCreate, InsurerVOEN: fxVOEN,
 			SessionID: fxSession, Role: c.RoleDelegate, PrincipalKind: c.AuditPrincipalPortal, Outcome: c.AuditRefused,
 			Code: "OWNER_ONLY", At: fxAt, SourceTopic: c.TopicPortalCommands, SourcePartition: 3, SourceOffset: 1207}, nil},

@@ -23,6 +23,10 @@ const (
 	// TopicDeadLetter receives messages that could not be decoded or
 	// validated, with the reason in headers.
 	TopicDeadLetter = "dsmf.ssc.deadletter.v1"
+	// TopicApplicationStatus carries one status record per status change of
+	// an application, derived from the event log exactly once, without
+	// personal data: what the portal and the back office may subscribe to.
+	TopicApplicationStatus = "dsmf.ssc.application-status.v1"
 	// TopicAudit is the audit trail: one record per command taken from a
 	// command topic (accepted, refused, dead-lettered or failed), naming ids,
 	// types and codes, never personal data. Kept forever.
@@ -78,6 +82,7 @@ func Topics(partitions int32) []TopicSpec {
 		{TopicNotices, partitions, CleanupDelete, forever, "insurer VÖEN"},
 		{TopicDeadLetter, 1, CleanupDelete, forever, "original key"},
 		{TopicAudit, partitions, CleanupDelete, forever, AuditKey},
+		{TopicApplicationStatus, partitions, CleanupDelete, forever, "insurer VÖEN"},
 		{TopicInsurers, partitions, CleanupCompact, forever, "VÖEN"},
 		{TopicInsuredPersons, partitions, CleanupCompact, forever, "SSN"},
 		{TopicIdentityDocuments, partitions, CleanupCompact, forever, "FIN"},

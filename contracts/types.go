@@ -57,6 +57,11 @@ const (
 	TypeCommandRejected        = "az.gov.dsmf.ssc.command.rejected.v1"
 )
 
+// CloudEvents type of an application's status change on the public status
+// topic (TopicApplicationStatus): derived from the event log, without
+// personal data.
+const TypeApplicationStatus = "az.gov.dsmf.ssc.application.status.v1"
+
 // CloudEvents type of a notice PDF (topic TopicNotices). Its data is the PDF
 // itself (datacontenttype application/pdf), not JSON.
 const TypeNotice = "az.gov.dsmf.ssc.notice.v1"
