@@ -236,7 +236,7 @@ func ApplicationNumber(insurerVOEN string, seq int64) string {
 func (a Application) AtStatus(s Status) (Application, bool) {
 	for i, h := range a.History {
 		if h.Status == s {
-			a.History = a.History[:i+1:i+1]
+			a.History = a.History[: i+1 : i+1]
 			a.Status, a.UpdatedAt = s, h.At
 			return a, true
 		}
