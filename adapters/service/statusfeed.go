@@ -5,14 +5,11 @@ import (
 
 	"github.com/IBM/sarama"
 
+	"github.com/dsmf/ssc-adapter/adapters/kafka"
 	"github.com/dsmf/ssc-adapter/adapters/statusfeed"
 	"github.com/dsmf/ssc-adapter/adapters/store"
 	"github.com/dsmf/ssc-adapter/contracts"
 )
-
-// StatusGroup is the status projector's consumer group, beside the
-// adapter's own; it also prefixes the projector's transactional ids.
-func StatusGroup(adapterGroup string) string { return adapterGroup + "-status" }
 
 // projectorState gives the status projector the state the log reader folds.
 type projectorState struct{ s *Service }
@@ -34,6 +31,6 @@ func (s *Service) statusProjector() *statusfeed.Projector {
 			sc.Consumer.Group.Rebalance.Timeout = s.cfg.GroupSessionTimeout
 			return sc
 		},
-		Group: StatusGroup(s.cfg.ConsumerGroup), OutcomeRetention: store.OutcomeRetention, Now: s.cfg.Now, Log: s.log,
+		Group: kafka.StatusGroup(s.cfg.ConsumerGroup), OutcomeRetention: store.OutcomeRetention, Now: s.cfg.Now, Log: s.log,
 	}, projectorState{s})
 }
