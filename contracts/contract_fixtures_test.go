@@ -143,7 +143,9 @@ func goFixtures() []goFixture {
 
 		{c.TypeError, c.ErrorReply{CommandID: fxCommand, CommandType: c.TypeGrantCreate, Code: "GRANT_PERIOD_INVALID",
 			Message: c.Message{AZ: "Səlahiyyətin müddəti səhvdir", EN: "The grant's period is invalid"},
-			Detail:  "validity.end"}, []string{"OpenApplicationID"}}, // only with APPLICATION_ALREADY_OPEN
+			Detail:  "validity.end"}, []string{"OpenApplicationID", "ApplicationID"}}, // only with APPLICATION_ALREADY_OPEN, only to the back office
+		{c.TypeDecisionResult, c.DecisionResult{CommandID: fxCommand, ApplicationID: fxApp, InsurerVOEN: fxVOEN,
+			Decision: c.DecisionIssueCertificate, Status: c.StatusCompleted, NoticeVersion: 3}, nil},
 		{c.TypeLoginResult, c.LoginResult{CommandID: fxCommand, SessionID: fxSession, Role: c.RoleDelegate,
 			GrantID: fxGrant, Sections: []string{c.SectionInsurer, c.SectionGrants, c.SectionApplications},
 			Insurer: fxProfile(), OpenedAt: fxAt, IdleLimit: 900}, nil},

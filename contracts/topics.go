@@ -16,6 +16,10 @@ const (
 	// TopicReplies carries results and errors for portal commands. Query
 	// results hold personal data, so they never go to the event log.
 	TopicReplies = "dsmf.ssc.replies.v1"
+	// TopicBackOfficeReplies carries the answer to every back-office
+	// decision: a result, or an error naming the application. Only the back
+	// office reads it.
+	TopicBackOfficeReplies = "dsmf.ssc.backoffice-replies.v1"
 	// TopicEvents is the event log: the source of truth state is rebuilt from.
 	TopicEvents = "dsmf.ssc.events.v1"
 	// TopicNotices carries notice PDFs (bildiriş).
@@ -78,6 +82,7 @@ func Topics(partitions int32) []TopicSpec {
 		{TopicPortalCommands, partitions, CleanupDelete, week, "insurer VÖEN"},
 		{TopicBackOfficeCommands, partitions, CleanupDelete, week, "insurer VÖEN"},
 		{TopicReplies, partitions, CleanupDelete, week, "insurer VÖEN"},
+		{TopicBackOfficeReplies, partitions, CleanupDelete, week, "insurer VÖEN"},
 		{TopicEvents, partitions, CleanupDelete, forever, "insurer VÖEN"},
 		{TopicNotices, partitions, CleanupDelete, forever, "insurer VÖEN"},
 		{TopicDeadLetter, 1, CleanupDelete, forever, "original key"},

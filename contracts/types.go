@@ -44,6 +44,10 @@ const (
 	TypeError                = "az.gov.dsmf.ssc.error.v1"
 )
 
+// CloudEvents type of the answer to a back-office decision (topic
+// TopicBackOfficeReplies); a refused decision is answered by TypeError.
+const TypeDecisionResult = "az.gov.dsmf.ssc.application.decision.result.v1"
+
 // CloudEvents types of domain events (topic TopicEvents, the event log).
 const (
 	TypeSessionOpened          = "az.gov.dsmf.ssc.session.opened.v1"

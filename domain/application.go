@@ -243,3 +243,9 @@ func (a Application) AtStatus(s Status) (Application, bool) {
 	}
 	return a, false
 }
+
+// StatusAfter is the status a decision moves an application to.
+func StatusAfter(d Decision) (Status, bool) {
+	m, ok := moves[d]
+	return m.to, ok
+}

@@ -8,9 +8,10 @@ import (
 	"github.com/dsmf/ssc-adapter/domain"
 )
 
-// decide applies a back-office decision. The back office reads the outcome
-// on the event log (a status change, or a command.rejected with its code),
-// so nothing goes to the portal's replies; a new notice follows a change.
+// decide applies a back-office decision. The outcome is on the event log (a
+// status change, or a command.rejected with its code), and the back office
+// is answered on its own replies topic, never the portal's; a new notice
+// follows a change.
 func (h *Handler) decide(ctx context.Context, c command) (replyFunc, error) {
 	req, err := payload[contracts.Decision](c)
 	if err != nil {
@@ -34,6 +35,9 @@ func (h *Handler) decide(ctx context.Context, c command) (replyFunc, error) {
 		return nil, err
 	}
 	return func(ctx context.Context) (string, error) {
+		if err := h.answerDecision(ctx, c, req, o); err != nil {
+			return "", err
+		}
 		if !o.Accepted() {
 			return o.Code, nil
 		}

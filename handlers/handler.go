@@ -14,6 +14,7 @@ import (
 
 	"github.com/dsmf/ssc-adapter/adapters/store"
 	"github.com/dsmf/ssc-adapter/contracts"
+	"github.com/dsmf/ssc-adapter/contracts/wire"
 	"github.com/dsmf/ssc-adapter/domain"
 )
 
@@ -139,6 +140,11 @@ func (h *Handler) handle(ctx context.Context, cmd command) (outcome string, err 
 		reply, err = h.portal(ctx, cmd)
 	}
 	if de, ok := domain.AsError(err); ok {
+		if app := decisionApplication(cmd); app != "" {
+			reply := wire.ErrorToWire(cmd.id, cmd.typ, de)
+			reply.ApplicationID = app
+			return de.Code, h.publishReply(ctx, contracts.TopicBackOfficeReplies, cmd.id, cmd.insurerVOEN, contracts.TypeError, reply)
+		}
 		return de.Code, h.replyError(ctx, cmd.id, cmd.typ, cmd.insurerVOEN, de)
 	}
 	if err != nil {

@@ -42,7 +42,7 @@ type Received struct {
 
 // watched are the topics a Client reads.
 var watched = []string{contracts.TopicReplies, contracts.TopicEvents, contracts.TopicNotices, contracts.TopicDeadLetter,
-	contracts.TopicAudit, contracts.TopicApplicationStatus}
+	contracts.TopicAudit, contracts.TopicApplicationStatus, contracts.TopicBackOfficeReplies}
 
 // NewClient connects to brokers and starts reading the output topics from
 // their current end, so it sees only what happens from now on.

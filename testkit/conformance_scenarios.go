@@ -309,8 +309,14 @@ var conformance = []scenarioGroup{
 			}
 		}},
 		{"the back office takes it into processing and a new notice follows", func(c *check) {
-			c.h.Send(Decision(c.w.insurer.VOEN, c.w.applicationID, contracts.DecisionTakeIntoProcessing))
+			cmd := Decision(c.w.insurer.VOEN, c.w.applicationID, contracts.DecisionTakeIntoProcessing)
+			c.h.Send(cmd)
 			c.h.WaitNotice(c.w.applicationID, 2)
+			var res contracts.DecisionResult
+			c.h.MustOK(c.h.WaitDecisionAnswer(cmd.ID), contracts.TypeDecisionResult, &res)
+			if res.ApplicationID != c.w.applicationID || res.Status != contracts.StatusInProcessing || res.NoticeVersion != 2 {
+				c.t.Fatalf("the back office's answer: %+v", res)
+			}
 		}},
 		{"the back office issues the certificate: completed, the old certificate replaced", func(c *check) {
 			c.w.issueDecision = Decision(c.w.insurer.VOEN, c.w.applicationID, contracts.DecisionIssueCertificate)
@@ -378,6 +384,11 @@ var conformance = []scenarioGroup{
 			c.h.WaitEvent(contracts.TypeCommandRejected, func(e contracts.Envelope) bool {
 				return strings.Contains(string(e.Data), cmd.ID) && strings.Contains(string(e.Data), "INVALID_STATUS_TRANSITION")
 			})
+			r := c.h.WaitDecisionAnswer(cmd.ID)
+			c.wantCode(r, "INVALID_STATUS_TRANSITION")
+			if r.Error().ApplicationID != c.w.applicationID {
+				c.t.Fatalf("the refusal names application %q, want %q", r.Error().ApplicationID, c.w.applicationID)
+			}
 		}},
 	}},
 	{name: "messages", scenarios: []scenario{

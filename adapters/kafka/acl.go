@@ -65,15 +65,16 @@ type Grant struct {
 // consumer group (DSMF_CONSUMER_GROUP).
 //
 //   - adapter: reads both command topics in its group, reads and writes the
-//     event log, writes replies, notices, dead letters and the audit trail,
+//     event log, writes replies, back-office replies, notices, dead letters
+//     and the audit trail,
 //     reads the reference topics; its status projector reads the event log
 //     in its own group and writes the status topic with transactional ids
 //     starting with that group's name.
 //   - portal: writes portal commands; reads replies, notices and the status
 //     topic in its own groups. It can neither write back-office commands or
 //     the event log nor read the event log.
-//   - backoffice: writes back-office commands; reads the event log, notices
-//     and the status topic in its own groups. It cannot write portal
+//   - backoffice: writes back-office commands; reads the answers to them,
+//     the event log, notices and the status topic in its own groups. It cannot write portal
 //     commands or the event log.
 //   - registers: writes the three reference topics.
 //   - auditor: reads the audit trail in its own groups, and nothing else.
@@ -89,7 +90,7 @@ func Grants(adapterGroup string) []Grant {
 		g = append(g, topic(PrincipalAdapter, t, OpRead))
 	}
 	for _, t := range []string{contracts.TopicEvents, contracts.TopicReplies, contracts.TopicNotices, contracts.TopicDeadLetter,
-		contracts.TopicAudit, contracts.TopicApplicationStatus} {
+		contracts.TopicAudit, contracts.TopicApplicationStatus, contracts.TopicBackOfficeReplies} {
 		g = append(g, topic(PrincipalAdapter, t, OpWrite))
 	}
 	g = append(g, Grant{Principal: PrincipalAdapter, Group: true, Name: adapterGroup, Operation: OpRead},
@@ -107,6 +108,7 @@ func Grants(adapterGroup string) []Grant {
 		topic(PrincipalBackOffice, contracts.TopicEvents, OpRead),
 		topic(PrincipalBackOffice, contracts.TopicNotices, OpRead),
 		topic(PrincipalBackOffice, contracts.TopicApplicationStatus, OpRead),
+		topic(PrincipalBackOffice, contracts.TopicBackOfficeReplies, OpRead),
 		Grant{Principal: PrincipalBackOffice, Group: true, Name: BackOfficeGroupPrefix, Prefixed: true, Operation: OpRead},
 
 		topic(PrincipalRegisters, contracts.TopicInsurers, OpWrite),

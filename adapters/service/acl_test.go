@@ -108,7 +108,7 @@ func TestTopicSeparationWithACLs(t *testing.T) {
 
 	t.Run("back office reads the event log and writes a decision", func(t *testing.T) {
 		events := backOffice.consume(t, kafka.BackOfficeGroupPrefix+"-acl-test", contracts.TopicEvents, contracts.TopicNotices,
-			contracts.TopicApplicationStatus)
+			contracts.TopicApplicationStatus, contracts.TopicBackOfficeReplies)
 		events.wait(t, contracts.TopicEvents, func(r testkit.Received) bool {
 			return r.Envelope.Type == contracts.TypeApplicationSubmitted && r.Envelope.Key == app.InsurerVOEN
 		})
@@ -125,6 +125,10 @@ func TestTopicSeparationWithACLs(t *testing.T) {
 		events.wait(t, contracts.TopicNotices, func(r testkit.Received) bool {
 			return r.Envelope.Extension("applicationid") == app.ApplicationID && r.Envelope.Extension("noticeversion") == "2"
 		})
+		events.wait(t, contracts.TopicBackOfficeReplies, func(r testkit.Received) bool {
+			return r.Envelope.Extension(contracts.ExtensionCorrelationID) == decision.ID &&
+				r.Envelope.Type == contracts.TypeDecisionResult
+		})
 		events.wait(t, contracts.TopicApplicationStatus, func(r testkit.Received) bool {
 			var s contracts.ApplicationStatus
 			return json.Unmarshal(r.Envelope.Data, &s) == nil && s.ApplicationID == app.ApplicationID &&
@@ -137,6 +141,7 @@ func TestTopicSeparationWithACLs(t *testing.T) {
 		forged.Topic = contracts.TopicEvents
 		assertTopicDenied(t, backOffice.send(forged, contracts.SourceBackOffice))
 		assertTopicDenied(t, backOffice.read(contracts.TopicReplies))
+		assertTopicDenied(t, portal.read(contracts.TopicBackOfficeReplies))
 	})
 
 	t.Run("registers write reference data and nothing else", func(t *testing.T) {

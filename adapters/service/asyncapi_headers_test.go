@@ -93,8 +93,14 @@ func TestWrittenHeadersAreDocumented(t *testing.T) {
 	h.MustOK(h.Request(testkit.SubmitNew(deputy)), contracts.TypeSubmitResult, &sub)
 	app := sub.Application.ApplicationID
 	assert.Equal(t, "APPLICATION_ALREADY_OPEN", h.Request(testkit.SubmitNew(deputy)).Code())
-	h.Send(testkit.Decision(voen, app, contracts.DecisionTakeIntoProcessing))
+	decision := testkit.Decision(voen, app, contracts.DecisionTakeIntoProcessing)
+	h.Send(decision)
 	h.WaitNotice(app, 2)
+	h.WaitDecisionAnswer(decision.ID)
+	refused := testkit.Decision(voen, app, contracts.DecisionTakeIntoProcessing)
+	h.Send(refused)
+	h.WaitDecisionAnswer(refused.ID)
+	h.WaitStatus(app, contracts.StatusInProcessing)
 	h.MustOK(h.Request(testkit.NoticeGet(deputy, app)), contracts.TypeNoticeGetResult, nil)
 	require.NoError(t, h.Client.ProduceRaw(contracts.TopicPortalCommands, voen, []contracts.Header{
 		{Key: "ce_specversion", Value: []byte("1.0")}, {Key: "ce_id", Value: []byte("not-json-1")},
@@ -109,7 +115,7 @@ func TestWrittenHeadersAreDocumented(t *testing.T) {
 
 	written := map[string]int{}
 	for _, topic := range []string{contracts.TopicReplies, contracts.TopicEvents, contracts.TopicNotices,
-		contracts.TopicDeadLetter, contracts.TopicAudit} {
+		contracts.TopicDeadLetter, contracts.TopicAudit, contracts.TopicApplicationStatus, contracts.TopicBackOfficeReplies} {
 		records := h.Client.All(topic, nil)
 		require.NotEmpty(t, records, topic)
 		for _, rec := range records {
@@ -152,4 +158,6 @@ func TestWrittenHeadersAreDocumented(t *testing.T) {
 	assert.Contains(t, keys, contracts.TypeNotice+" ce_applicationid")
 	assert.Contains(t, keys, contracts.TypeNotice+" ce_noticeversion")
 	assert.Contains(t, keys, contracts.TypeApplicationSubmitted+" ce_subject")
+	assert.Contains(t, keys, contracts.TypeApplicationStatus+" ce_subject")
+	assert.Contains(t, keys, contracts.TypeDecisionResult+" ce_correlationid")
 }
