@@ -9,7 +9,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/dsmf/ssc-adapter/adapters/store"
 	"github.com/dsmf/ssc-adapter/contracts"
 	"github.com/dsmf/ssc-adapter/domain"
 )
@@ -150,7 +149,7 @@ func auditOutcome(decoded bool, outcome string) (string, string) {
 // auditSession returns the session a command named and its role when the
 // session is known; a session unknown to state is named only by a command
 // that passed intake.
-func auditSession(v store.View, sessionID string, decoded bool) (string, string) {
+func auditSession(v View, sessionID string, decoded bool) (string, string) {
 	if !auditableID(sessionID) {
 		return "", ""
 	}

@@ -11,7 +11,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/dsmf/ssc-adapter/adapters/notice"
 	"github.com/dsmf/ssc-adapter/contracts"
 	"github.com/dsmf/ssc-adapter/handlers"
 	"github.com/dsmf/ssc-adapter/testkit"
@@ -91,8 +90,8 @@ func TestAuditTransientFailureLeavesNoRecord(t *testing.T) {
 // audited once as "failed" with INTERNAL_ERROR.
 func TestAuditPermanentFailureIsFailed(t *testing.T) {
 	for name, r := range map[string]renderer{
-		"panic": func(notice.Notice) ([]byte, error) { panic("font table corrupt") },
-		"error": func(notice.Notice) ([]byte, error) { return nil, errors.New("font table corrupt") },
+		"panic": func(contracts.Notice) ([]byte, error) { panic("font table corrupt") },
+		"error": func(contracts.Notice) ([]byte, error) { return nil, errors.New("font table corrupt") },
 	} {
 		t.Run(name, func(t *testing.T) {
 			h, log := newUnit(t, r)

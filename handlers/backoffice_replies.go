@@ -10,6 +10,17 @@ import (
 	"github.com/dsmf/ssc-adapter/domain"
 )
 
+// resultType is the type a command's success is answered with: the
+// portal's commands' (contracts.ResultTypeOf) and the back office's
+// decision's.
+func resultType(commandType string) (string, bool) {
+	if commandType == contracts.TypeDecision {
+		return contracts.TypeDecisionResult, true
+	}
+	typ, ok := contracts.ResultTypeOf[commandType]
+	return typ, ok
+}
+
 // repliesTopic is where the answer to a command goes: the back office's
 // decisions are answered on its own topic, which the portal cannot read.
 func repliesTopic(commandType string) string {
@@ -33,35 +44,33 @@ func (h *Handler) publishReply(ctx context.Context, topic, commandID, key, typ s
 	return nil
 }
 
-// decisionApplication is the application a decision names, once its
-// payload has passed its schema (an id, never personal data); "" if not.
-func decisionApplication(c command) string {
-	if c.typ != contracts.TypeDecision {
-		return ""
+// refusalReply is the error reply to a command; a refused decision names
+// its application in a field of its own.
+func refusalReply(c command, de *domain.Error) contracts.ErrorReply {
+	reply := wire.ErrorToWire(c.id, c.typ, de)
+	if c.typ == contracts.TypeDecision {
+		var d struct {
+			ApplicationID string `json:"applicationId"`
+		}
+		if json.Unmarshal(c.env.Data, &d) == nil { // intake checked it against its schema: an id
+			reply.ApplicationID = d.ApplicationID
+		}
 	}
-	var d struct {
-		ApplicationID string `json:"applicationId"`
-	}
-	_ = json.Unmarshal(c.env.Data, &d)
-	return d.ApplicationID
+	return reply
 }
 
-// answerDecision answers a decided back-office decision from its outcome:
-// the status it moved the application to and the notice that followed, or
-// the refusal with the application named.
-func (h *Handler) answerDecision(ctx context.Context, c command, req contracts.Decision, o domain.Outcome) error {
-	if !o.Accepted() {
-		reply := wire.ErrorToWire(c.id, c.typ, refused(o))
-		reply.ApplicationID = req.ApplicationID
-		return h.publishReply(ctx, contracts.TopicBackOfficeReplies, c.id, c.insurerVOEN, contracts.TypeError, reply)
-	}
+// decisionResult is the answer to an accepted decision: the status it moved
+// the application to and the notice that followed, the same however often
+// the decision is answered.
+func decisionResult(v View, c Cmd[contracts.Decision]) contracts.DecisionResult {
+	req := c.Payload
 	status, _ := domain.StatusAfter(domain.Decision(req.Decision))
 	result := contracts.DecisionResult{CommandID: c.id, ApplicationID: req.ApplicationID, InsurerVOEN: c.insurerVOEN,
 		Decision: req.Decision, Status: string(status)}
-	if a, ok := h.state.View().Application(req.ApplicationID); ok {
+	if a, ok := v.Application(req.ApplicationID); ok {
 		if then, ok := a.AtStatus(status); ok {
 			result.NoticeVersion = then.NoticeVersion()
 		}
 	}
-	return h.publishReply(ctx, contracts.TopicBackOfficeReplies, c.id, c.insurerVOEN, contracts.TypeDecisionResult, result)
+	return result
 }

@@ -57,9 +57,13 @@ func TestEveryDecisionIsAnswered(t *testing.T) {
 	assert.Equal(t, "APPLICATION_NOT_FOUND", unknown.Code())
 	assert.Equal(t, "no-such-application", unknown.Error().ApplicationID)
 
-	malformed := decide(testkit.Decision(voen, app, "approve"))
+	bad := testkit.Decision(voen, app, "approve")
+	malformed := decide(bad)
 	assert.Equal(t, "SCHEMA_VIOLATION", malformed.Code())
-	assert.NotEmpty(t, h.Client.All(contracts.TopicDeadLetter, nil), "a malformed decision is still dead-lettered")
+	_, dead := h.Client.Wait(contracts.TopicDeadLetter, 15*time.Second, func(r testkit.Received) bool {
+		return r.Envelope.ID == bad.ID
+	})
+	assert.True(t, dead, "a malformed decision is still dead-lettered")
 
 	for _, r := range h.Client.All(contracts.TopicBackOfficeReplies, nil) {
 		assert.NoError(t, contracts.ValidatePayload(r.Envelope.Type, r.Envelope.Data), "%s", r.Raw)

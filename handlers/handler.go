@@ -12,9 +12,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/dsmf/ssc-adapter/adapters/store"
 	"github.com/dsmf/ssc-adapter/contracts"
-	"github.com/dsmf/ssc-adapter/contracts/wire"
 	"github.com/dsmf/ssc-adapter/domain"
 )
 
@@ -37,7 +35,7 @@ type Config struct {
 // Handler decides commands.
 type Handler struct {
 	cfg      Config
-	state    *store.Store
+	state    State
 	out      Publisher
 	notices  NoticeRenderer
 	observer Observer
@@ -45,7 +43,7 @@ type Handler struct {
 }
 
 // New builds a handler. observer and log may be nil.
-func New(cfg Config, state *store.Store, out Publisher, notices NoticeRenderer, observer Observer, log *slog.Logger) *Handler {
+func New(cfg Config, state State, out Publisher, notices NoticeRenderer, observer Observer, log *slog.Logger) *Handler {
 	if cfg.SessionIdle == 0 {
 		cfg.SessionIdle = 30 * time.Minute
 	}
@@ -70,16 +68,6 @@ func New(cfg Config, state *store.Store, out Publisher, notices NoticeRenderer, 
 // ErrTransient marks a failure worth retrying (the broker, a timeout): the
 // message is redelivered, and the outcomes memory makes the retry safe.
 var ErrTransient = errors.New("transient failure")
-
-// command is a decoded command with what every handler needs.
-type command struct {
-	env         contracts.Envelope
-	id          string
-	typ         string
-	insurerVOEN string
-	sessionID   string
-	now         time.Time
-}
 
 // Handle decides one consumed record. It returns an error only for a
 // transient failure (the broker): the message is then retried with backoff
@@ -123,34 +111,12 @@ func (h *Handler) handleRecord(ctx context.Context, in Inbound, ob *outbox) (err
 		return err
 	}
 	typ, decoded = cmd.typ, &cmd
-	outcome, err = h.handle(ctx, cmd)
+	outcome, err = h.decide(ctx, cmd)
 	if err != nil && !errors.Is(err, ErrTransient) {
 		ob.drop()
 		outcome, err = h.failPermanently(ctx, in, err)
 	}
 	return err
-}
-
-// handle decides a decoded command and answers it.
-func (h *Handler) handle(ctx context.Context, cmd command) (outcome string, err error) {
-	var reply replyFunc
-	if cmd.env.Type == contracts.TypeDecision {
-		reply, err = h.decide(ctx, cmd)
-	} else {
-		reply, err = h.portal(ctx, cmd)
-	}
-	if de, ok := domain.AsError(err); ok {
-		if app := decisionApplication(cmd); app != "" {
-			reply := wire.ErrorToWire(cmd.id, cmd.typ, de)
-			reply.ApplicationID = app
-			return de.Code, h.publishReply(ctx, contracts.TopicBackOfficeReplies, cmd.id, cmd.insurerVOEN, contracts.TypeError, reply)
-		}
-		return de.Code, h.replyError(ctx, cmd.id, cmd.typ, cmd.insurerVOEN, de)
-	}
-	if err != nil {
-		return "", err
-	}
-	return reply(ctx)
 }
 
 // failPermanently answers a command that cannot succeed however often it
@@ -160,42 +126,6 @@ func (h *Handler) handle(ctx context.Context, cmd command) (outcome string, err 
 func (h *Handler) failPermanently(ctx context.Context, in Inbound, cause error) (string, error) {
 	h.log.Error("command failed permanently", "topic", in.Topic, "partition", in.Partition, "offset", in.Offset, "err", cause)
 	return h.reject(ctx, in, idHeader(in.Headers), typeHeader(in.Headers), domain.ErrInternal, "internal error")
-}
-
-// replyFunc sends a command's answer and says which outcome code it carried.
-type replyFunc func(ctx context.Context) (code string, err error)
-
-// portal routes a portal command.
-func (h *Handler) portal(ctx context.Context, c command) (replyFunc, error) {
-	switch c.typ {
-	case contracts.TypeLogin:
-		return h.login(ctx, c)
-	case contracts.TypeLogout:
-		return h.logout(ctx, c)
-	case contracts.TypeProfileGet:
-		return h.profile(ctx, c)
-	case contracts.TypeGrantCreate:
-		return h.grantCreate(ctx, c)
-	case contracts.TypeGrantList:
-		return h.grantList(ctx, c)
-	case contracts.TypeGrantRevoke:
-		return h.grantRevoke(ctx, c)
-	case contracts.TypePersonLookup:
-		return h.lookup(ctx, c)
-	case contracts.TypeDraftSave:
-		return h.save(ctx, c)
-	case contracts.TypeSubmit:
-		return h.submit(ctx, c)
-	case contracts.TypeDraftDelete:
-		return h.deleteDraft(ctx, c)
-	case contracts.TypeRegistrySearch:
-		return h.search(ctx, c)
-	case contracts.TypeApplicationGet:
-		return h.get(ctx, c)
-	case contracts.TypeNoticeGet:
-		return h.noticeGet(ctx, c)
-	}
-	return nil, domain.ErrUnknownType
 }
 
 // derivedID makes an id from a command id, so that a command decided twice

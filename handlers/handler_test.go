@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/dsmf/ssc-adapter/adapters/notice"
+	"github.com/dsmf/ssc-adapter/adapters/service"
 	"github.com/dsmf/ssc-adapter/adapters/store"
 	"github.com/dsmf/ssc-adapter/contracts"
 	"github.com/dsmf/ssc-adapter/handlers"
@@ -62,9 +62,9 @@ func (m *memoryLog) on(topic string) []handlers.Outgoing {
 	return append([]handlers.Outgoing(nil), m.records[topic]...)
 }
 
-type renderer func(notice.Notice) ([]byte, error)
+type renderer func(contracts.Notice) ([]byte, error)
 
-func (r renderer) Render(n notice.Notice) ([]byte, error) { return r(n) }
+func (r renderer) Render(n contracts.Notice) ([]byte, error) { return r(n) }
 
 func newUnit(t testing.TB, notices handlers.NoticeRenderer) (*handlers.Handler, *memoryLog) {
 	t.Helper()
@@ -78,7 +78,7 @@ func newUnit(t testing.TB, notices handlers.NoticeRenderer) (*handlers.Handler, 
 		refs = append(refs, store.Record{Topic: topic, Key: []byte(env.Key), Value: env.Data, Headers: env.BinaryHeaders()})
 	}
 	st.Apply(refs)
-	h := handlers.New(handlers.Config{DecisionTimeout: 2 * time.Second}, st, log, notices, nil,
+	h := handlers.New(handlers.Config{DecisionTimeout: 2 * time.Second}, service.HandlerState(st), log, notices, nil,
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
 	return h, log
 }
@@ -122,7 +122,7 @@ func TestBrokerFailureIsTransient(t *testing.T) {
 // rest) and one when it does not: the reply, notice and audit record share
 // one produce request (issue 9).
 func TestCommandWritesItsRecordsTogether(t *testing.T) {
-	h, log := newUnit(t, renderer(func(notice.Notice) ([]byte, error) { return []byte("%PDF-1.3"), nil }))
+	h, log := newUnit(t, renderer(func(contracts.Notice) ([]byte, error) { return []byte("%PDF-1.3"), nil }))
 	ctx := context.Background()
 	require.NoError(t, h.Handle(ctx, inbound(t, testkit.DirectorLogin(testkit.Insurer.VOEN))))
 	var res contracts.LoginResult
@@ -160,7 +160,7 @@ func (s *stages) Waited(stage string, _ time.Duration) {
 func TestWaitsOnTheBrokerAreReported(t *testing.T) {
 	_, log := newUnit(t, nil)
 	obs := &stages{}
-	h := handlers.New(handlers.Config{DecisionTimeout: 2 * time.Second}, log.state, log, nil, obs,
+	h := handlers.New(handlers.Config{DecisionTimeout: 2 * time.Second}, service.HandlerState(log.state), log, nil, obs,
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
 	ctx := context.Background()
 	require.NoError(t, h.Handle(ctx, inbound(t, testkit.DirectorLogin(testkit.Insurer.VOEN))))
@@ -186,8 +186,8 @@ func TestDeadLetterFailureIsTransient(t *testing.T) {
 // partition goes on.
 func TestPermanentFailureIsAnsweredAndDeadLettered(t *testing.T) {
 	for name, r := range map[string]renderer{
-		"panic": func(notice.Notice) ([]byte, error) { panic("font table corrupt") },
-		"error": func(notice.Notice) ([]byte, error) { return nil, errors.New("font table corrupt") },
+		"panic": func(contracts.Notice) ([]byte, error) { panic("font table corrupt") },
+		"error": func(contracts.Notice) ([]byte, error) { return nil, errors.New("font table corrupt") },
 	} {
 		t.Run(name, func(t *testing.T) {
 			h, log := newUnit(t, r)

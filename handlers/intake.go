@@ -97,9 +97,12 @@ func (h *Handler) reject(ctx context.Context, in Inbound, id, typ string, code *
 		return code.Code, fmt.Errorf("%w: dead-letter: %v", ErrTransient, err)
 	}
 	h.log.Warn("message dead-lettered", "code", code.Code, "topic", in.Topic, "partition", in.Partition, "offset", in.Offset)
+	// Answered on the replies topic of the party that sent it, whatever
+	// type it claims to be.
 	switch {
 	case id != "" && in.Topic == contracts.TopicPortalCommands:
-		return code.Code, h.replyError(ctx, id, typ, string(in.Key), code.With("%s", reason))
+		return code.Code, h.publishReply(ctx, contracts.TopicReplies, id, string(in.Key), contracts.TypeError,
+			wire.ErrorToWire(id, typ, code.With("%s", reason)))
 	case id != "" && in.Topic == contracts.TopicBackOfficeCommands:
 		return code.Code, h.publishReply(ctx, contracts.TopicBackOfficeReplies, id, string(in.Key), contracts.TypeError,
 			wire.ErrorToWire(id, typ, code.With("%s", reason)))

@@ -7,7 +7,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/dsmf/ssc-adapter/adapters/notice"
 	"github.com/dsmf/ssc-adapter/contracts"
 )
 
@@ -38,7 +37,7 @@ type Publisher interface {
 
 // NoticeRenderer makes a notice PDF.
 type NoticeRenderer interface {
-	Render(n notice.Notice) ([]byte, error)
+	Render(n contracts.Notice) ([]byte, error)
 }
 
 // Observer is told how each message ended, for metrics. Labels are the

@@ -238,7 +238,7 @@ func (s *Service) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("notice renderer: %w", err)
 	}
-	h := handlers.New(handlers.Config{SessionIdle: s.cfg.SessionIdle, Now: s.cfg.Now, PortalKeys: s.keys}, s.State,
+	h := handlers.New(handlers.Config{SessionIdle: s.cfg.SessionIdle, Now: s.cfg.Now, PortalKeys: s.keys}, HandlerState(s.State),
 		s.pub, notices, s.Metrics, s.log)
 	router, err := s.router(h)
 	if err != nil {

@@ -3,6 +3,5 @@ package store
 // For the external tests of the decoders.
 var (
 	DecodeEventFast = decodeEventFast
-	DecodeEventJSON = decodeEventJSON
 	EnvelopeOf      = envelopeOf
 )
