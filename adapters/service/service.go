@@ -48,6 +48,11 @@ type Service struct {
 	pub          publisher
 	readyCh      chan struct{}
 	keys         contracts.KeySet
+	// snapshot is the last checkpoint of state written or restored;
+	// restored the event-log offsets a restored one covered.
+	checkpointMu sync.Mutex // one Checkpoint at a time
+	snapshot     store.SnapshotHead
+	restored     map[int32]int64
 }
 
 // New connects to the brokers (starting the embedded one if none are
@@ -62,6 +67,9 @@ func New(cfg Config) (*Service, error) {
 	}
 	if cfg.ShutdownTimeout == 0 {
 		cfg.ShutdownTimeout = def.ShutdownTimeout
+	}
+	if cfg.SnapshotInterval == 0 {
+		cfg.SnapshotInterval = DefaultSnapshotInterval
 	}
 	if cfg.GroupSessionTimeout == 0 {
 		cfg.GroupSessionTimeout = def.GroupSessionTimeout
@@ -124,6 +132,9 @@ func New(cfg Config) (*Service, error) {
 		admin, err := sarama.NewClusterAdminFromClient(client)
 		if err != nil {
 			return nil, fmt.Errorf("kafka admin: %w", err)
+		}
+		if err := kafka.EnsureTopics(admin, []contracts.TopicSpec{SnapshotTopicSpec()}); err != nil {
+			log.Warn("no topic for snapshots of state: every start folds the whole event log", "err", err)
 		}
 		if err := kafka.EnsureTopics(admin, contracts.Topics(cfg.Partitions)); err != nil {
 			return nil, err
@@ -220,6 +231,7 @@ func (s *Service) Run(ctx context.Context) error {
 			return err
 		}
 	}
+	s.restoreSnapshot()
 	var wg sync.WaitGroup
 	readerErr := make(chan error, 1)
 	wg.Add(1)
@@ -256,6 +268,7 @@ func (s *Service) Run(ctx context.Context) error {
 	s.log.Info("ready: consuming commands", "topics", commandTopics, "group", s.cfg.ConsumerGroup)
 	go s.watchLag(ctx)
 	go s.watchBroker(ctx)
+	go s.checkpoints(ctx, s.cfg.SnapshotInterval)
 
 	// A reader or router that stops by itself leaves the service unable to
 	// work: stop too, with an error, so that whatever runs it restarts it.
