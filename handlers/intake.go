@@ -103,8 +103,15 @@ func (h *Handler) reject(ctx context.Context, in Inbound, id, typ string, code *
 	default:
 		h.log.Warn("message dead-lettered", "code", code.Code, "topic", in.Topic, "partition", in.Partition, "offset", in.Offset)
 	}
-	if id != "" && in.Topic == contracts.TopicPortalCommands {
-		return outcome, h.replyError(ctx, id, typ, string(in.Key), code.With("%s", reason))
+	// Answered on the replies topic of the party that sent it, whatever
+	// type it claims to be.
+	switch {
+	case id != "" && in.Topic == contracts.TopicPortalCommands:
+		return outcome, h.publishReply(ctx, contracts.TopicReplies, id, string(in.Key), contracts.TypeError,
+			wire.ErrorToWire(id, typ, code.With("%s", reason)))
+	case id != "" && in.Topic == contracts.TopicBackOfficeCommands:
+		return outcome, h.publishReply(ctx, contracts.TopicBackOfficeReplies, id, string(in.Key), contracts.TypeError,
+			wire.ErrorToWire(id, typ, code.With("%s", reason)))
 	}
 	return outcome, nil
 }
@@ -162,18 +169,10 @@ func ceHeader(headers []contracts.Header, attr string) string {
 
 // replyError answers a command with an error.
 func (h *Handler) replyError(ctx context.Context, commandID, commandType, key string, de *domain.Error) error {
-	return h.reply(ctx, commandID, key, contracts.TypeError, wire.ErrorToWire(commandID, commandType, de))
+	return h.publishReply(ctx, repliesTopic(commandType), commandID, key, contracts.TypeError, wire.ErrorToWire(commandID, commandType, de))
 }
 
 // reply publishes an answer on the replies topic.
 func (h *Handler) reply(ctx context.Context, commandID, key, typ string, data any) error {
-	env, err := contracts.NewEnvelope(eventID(commandID, -1), contracts.SourceAdapter, typ, key, h.cfg.Now(), data)
-	if err != nil {
-		return err
-	}
-	env = env.WithExtension(contracts.ExtensionCorrelationID, commandID)
-	if err := h.out.Publish(ctx, FromEnvelope(contracts.TopicReplies, env)); err != nil {
-		return errors.Join(ErrTransient, err)
-	}
-	return nil
+	return h.publishReply(ctx, contracts.TopicReplies, commandID, key, typ, data)
 }

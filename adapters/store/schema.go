@@ -14,6 +14,9 @@
 // (row.go) in persistent hash maps over flat tables (pmap.go, table.go):
 // go-memdb costs several times its memory target for them
 // (docs/decisions/reference-registers.md). A View reads both at one point.
+//
+// What the event log made can be taken as a Snapshot and restored into a
+// fresh store (snapshot.go): a start then folds only the events after it.
 package store
 
 import (
