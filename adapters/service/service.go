@@ -1,6 +1,7 @@
 package service
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -115,6 +116,13 @@ func New(cfg Config) (*Service, error) {
 		log.Info("embedded Kafka-protocol broker started", "addr", s.brokers[0], "data_dir", cfg.DataDir,
 			"try", "kcat -b "+s.brokers[0]+" -L")
 		cfg.CreateTopics = true
+		if cfg.GroupInstanceID == "" {
+			// The embedded broker has this one instance: as a static member
+			// it gets its partitions back at once after a restart (measured:
+			// README "Operations"), with no other instance to fence.
+			cfg.GroupInstanceID = "embedded-" + cmp.Or(cfg.ClientID, def.ClientID)
+		}
+		s.cfg = cfg
 	}
 	var err error
 	if s.keys, err = s.portalKeys(); err != nil {
