@@ -228,3 +228,31 @@ func (a Application) CertificateStatusAfter() CertificateStatus {
 func ApplicationNumber(insurerVOEN string, seq int64) string {
 	return fmt.Sprintf("SSC-%s-%06d", insurerVOEN, seq)
 }
+
+// Valid refuses an application that names no id, insurer or person: it could
+// not be found again by the registry or by the person.
+func (a Application) Valid() error {
+	if a.ID == "" || a.InsurerVOEN == "" || a.Person.Insured.SSN == "" {
+		return fmt.Errorf("application without id, insurer or person: %w", ErrEventDoesNotFit)
+	}
+	return nil
+}
+
+// Moved is the application after a recorded back-office decision (the
+// ApplicationStatusChanged event that Decide's result is written as): it
+// fits only an application still in the status the decision was made on.
+func (a Application) Moved(e ApplicationStatusChanged) (Application, error) {
+	if a.Status != e.From {
+		return a, fmt.Errorf("status change from %s of an application in %s: %w", e.From, a.Status, ErrEventDoesNotFit)
+	}
+	a.Status, a.UpdatedAt = e.To, e.At
+	a.History = append(append([]StatusChange(nil), a.History...),
+		StatusChange{Status: e.To, At: e.At, By: e.Officer, Reason: e.Reason})
+	if e.CertificateDate != "" {
+		a.CertificateDate = e.CertificateDate
+	}
+	if a.Status == StatusRejected {
+		a.RejectionReason = e.Reason
+	}
+	return a, nil
+}

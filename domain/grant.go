@@ -1,6 +1,9 @@
 package domain
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // Service is a DSMF e-service a grant can name (§4.2).
 type Service string
@@ -162,4 +165,12 @@ func knownService(s Service) bool {
 		}
 	}
 	return false
+}
+
+// Valid refuses a grant that names no id or insurer: it could not be found again.
+func (g Grant) Valid() error {
+	if g.ID == "" || g.InsurerVOEN == "" {
+		return fmt.Errorf("grant without id or insurer: %w", ErrEventDoesNotFit)
+	}
+	return nil
 }

@@ -35,3 +35,17 @@ type FoldResult struct {
 	// Conflict is set when the event lost a race (its Seq was taken): decide again.
 	Conflict bool
 }
+
+// AfterLogin is the stream once a login as p was accepted: the first login
+// with stamp authority lets delegates in from then on.
+func (s Stream) AfterLogin(p Principal) Stream {
+	if p.Role == RoleOwner {
+		s.OwnerLoggedIn = true
+	}
+	return s
+}
+
+// Next reports whether an event with seq extends the stream: only the
+// stream's next number does, so of two events decided on the same version
+// the first one folded wins.
+func (s Stream) Next(seq int64) bool { return seq == s.Seq+1 }

@@ -151,3 +151,19 @@ func Sections(r Role) []string {
 	}
 	return []string{"insurer", "applications"}
 }
+
+// Close ends the session at a time (the SessionClosed event).
+func (s Session) Close(at time.Time) Session {
+	s.Closed, s.LastActive = true, at
+	return s
+}
+
+// Touch moves the session's last activity forward to at; later is false
+// when at is not after it (the session is unchanged).
+func (s Session) Touch(at time.Time) (_ Session, later bool) {
+	if !at.After(s.LastActive) {
+		return s, false
+	}
+	s.LastActive = at
+	return s, true
+}

@@ -5,24 +5,59 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/dsmf/ssc-adapter/adapters/store"
 	"github.com/dsmf/ssc-adapter/contracts"
 	"github.com/dsmf/ssc-adapter/domain"
 )
 
-// decideFunc decides a state-changing command on a snapshot. It returns the
-// event to record, or a *domain.Error to record as a refusal.
-type decideFunc func(v store.View, meta contracts.EventMeta) (eventType string, event any, err error)
+// Change decides a state-changing command with payload P and answers it with
+// a result R. The decision is recorded on the event log, and the answer is
+// read from the state once the log has folded it, so it always reflects what
+// the log says, whoever wrote it. A command that already has an outcome is
+// not decided again: its recorded outcome is answered once more.
+type Change[P, R any] struct {
+	// Decide returns the event that records the decision; a *domain.Error
+	// is recorded as the command's refusal (contracts.CommandRejected).
+	Decide func(h *Handler, v View, c Cmd[P], meta contracts.EventMeta) (Event, error)
+	// Reply makes the result of an accepted command from the state after
+	// its event; o.Ref names what the command made or changed.
+	Reply func(ctx context.Context, h *Handler, v View, c Cmd[P], o domain.Outcome) (R, error)
+}
+
+// Event is what a Change records on the event log: its type and data.
+type Event struct {
+	Type string
+	Data any
+}
+
+func (ch Change[P, R]) handle(ctx context.Context, h *Handler, c command) (string, error) {
+	cmd, err := decode[P](c)
+	if err != nil {
+		return h.refuse(ctx, c, err)
+	}
+	o, err := h.record(ctx, c, func(v View, meta contracts.EventMeta) (Event, error) {
+		return ch.Decide(h, v, cmd, meta)
+	})
+	if err != nil {
+		return "", err
+	}
+	if !o.Accepted() {
+		return h.refuse(ctx, c, refused(o))
+	}
+	result, err := ch.Reply(ctx, h, h.state.View(), cmd, o)
+	if err != nil {
+		return h.refuse(ctx, c, err)
+	}
+	return h.answer(ctx, c, result)
+}
 
 // maxAttempts bounds how often a command is decided again after losing a
 // race for the insurer's next Seq (only during a partition handover).
 const maxAttempts = 5
 
-// change records the decision on a state-changing command on the event log
-// and waits until the log has folded it, so the answer always reflects what
-// the log says, whoever wrote it. A command that already has an outcome is
-// not decided again: its recorded outcome is answered once more.
-func (h *Handler) change(ctx context.Context, c command, decide decideFunc) (domain.Outcome, error) {
+// record decides a command on a snapshot, writes the decision to the event
+// log and waits until the log has folded it. It returns the command's
+// recorded outcome: at once when it already has one.
+func (h *Handler) record(ctx context.Context, c command, decide func(v View, meta contracts.EventMeta) (Event, error)) (domain.Outcome, error) {
 	for attempt := 0; attempt < maxAttempts; attempt++ {
 		v := h.state.View()
 		if o, ok := v.Outcome(c.id); ok {
@@ -30,16 +65,16 @@ func (h *Handler) change(ctx context.Context, c command, decide decideFunc) (dom
 		}
 		meta := contracts.EventMeta{CommandID: c.id, InsurerVOEN: c.insurerVOEN,
 			Seq: v.Stream(c.insurerVOEN).Seq + 1, At: c.now}
-		typ, ev, err := decide(v, meta)
+		ev, err := decide(v, meta)
 		if err != nil {
 			de, ok := domain.AsError(err)
 			if !ok {
 				return domain.Outcome{}, err
 			}
-			typ, ev = contracts.TypeCommandRejected, contracts.CommandRejected{EventMeta: meta,
-				CommandType: c.typ, SessionID: c.sessionID, Code: de.Code, Detail: de.Detail}
+			ev = Event{Type: contracts.TypeCommandRejected, Data: contracts.CommandRejected{EventMeta: meta,
+				CommandType: c.typ, SessionID: c.sessionID, Code: de.Code, Detail: de.Detail}}
 		}
-		env, err := contracts.NewEnvelope(eventID(c.id, meta.Seq), contracts.SourceAdapter, typ, c.insurerVOEN, c.now, ev)
+		env, err := contracts.NewEnvelope(eventID(c.id, meta.Seq), contracts.SourceAdapter, ev.Type, c.insurerVOEN, c.now, ev.Data)
 		if err != nil {
 			return domain.Outcome{}, err
 		}
@@ -76,22 +111,4 @@ func refused(o domain.Outcome) *domain.Error {
 		return e.With("%s", o.Detail)
 	}
 	return &domain.Error{Code: o.Code, AZ: o.Code, EN: o.Code, Detail: o.Detail}
-}
-
-// answer replies to a state-changing command from its outcome.
-func (h *Handler) answer(c command, o domain.Outcome, ok func(ctx context.Context, v store.View) (string, any, error)) replyFunc {
-	return func(ctx context.Context) (string, error) {
-		if !o.Accepted() {
-			de := refused(o)
-			return de.Code, h.replyError(ctx, c.id, c.typ, c.insurerVOEN, de)
-		}
-		typ, data, err := ok(ctx, h.state.View())
-		if err != nil {
-			if de, isDomain := domain.AsError(err); isDomain {
-				return de.Code, h.replyError(ctx, c.id, c.typ, c.insurerVOEN, de)
-			}
-			return "", err
-		}
-		return "ok", h.reply(ctx, c.id, c.insurerVOEN, typ, data)
-	}
 }

@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/dsmf/ssc-adapter/adapters/notice"
+	"github.com/dsmf/ssc-adapter/adapters/service"
 	"github.com/dsmf/ssc-adapter/adapters/store"
 	"github.com/dsmf/ssc-adapter/contracts"
 	"github.com/dsmf/ssc-adapter/handlers"
@@ -62,9 +62,9 @@ func (m *memoryLog) on(topic string) []handlers.Outgoing {
 	return append([]handlers.Outgoing(nil), m.records[topic]...)
 }
 
-type renderer func(notice.Notice) ([]byte, error)
+type renderer func(contracts.Notice) ([]byte, error)
 
-func (r renderer) Render(n notice.Notice) ([]byte, error) { return r(n) }
+func (r renderer) Render(n contracts.Notice) ([]byte, error) { return r(n) }
 
 func newUnit(t testing.TB, notices handlers.NoticeRenderer) (*handlers.Handler, *memoryLog) {
 	t.Helper()
@@ -78,7 +78,7 @@ func newUnit(t testing.TB, notices handlers.NoticeRenderer) (*handlers.Handler, 
 		refs = append(refs, store.Record{Topic: topic, Key: []byte(env.Key), Value: env.Data, Headers: env.BinaryHeaders()})
 	}
 	st.Apply(refs)
-	h := handlers.New(handlers.Config{DecisionTimeout: 2 * time.Second}, st, log, notices, nil,
+	h := handlers.New(handlers.Config{DecisionTimeout: 2 * time.Second}, service.HandlerState(st), log, notices, nil,
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
 	return h, log
 }
@@ -103,6 +103,7 @@ func lastReply(t *testing.T, log *memoryLog) contracts.ErrorReply {
 // A broker that refuses the event is a transient failure: the command is
 // retried (Handle returns an error), nothing is answered or dead-lettered.
 func TestBrokerFailureIsTransient(t *testing.T) {
+	t.Parallel()
 	h, log := newUnit(t, nil)
 	log.fail[contracts.TopicEvents] = errors.New("kafka: broker not available")
 	err := h.Handle(context.Background(), inbound(t, testkit.DirectorLogin(testkit.Insurer.VOEN)))
@@ -122,7 +123,8 @@ func TestBrokerFailureIsTransient(t *testing.T) {
 // rest) and one when it does not: the reply, notice and audit record share
 // one produce request (issue 9).
 func TestCommandWritesItsRecordsTogether(t *testing.T) {
-	h, log := newUnit(t, renderer(func(notice.Notice) ([]byte, error) { return []byte("%PDF-1.3"), nil }))
+	t.Parallel()
+	h, log := newUnit(t, renderer(func(contracts.Notice) ([]byte, error) { return []byte("%PDF-1.3"), nil }))
 	ctx := context.Background()
 	require.NoError(t, h.Handle(ctx, inbound(t, testkit.DirectorLogin(testkit.Insurer.VOEN))))
 	var res contracts.LoginResult
@@ -158,9 +160,10 @@ func (s *stages) Waited(stage string, _ time.Duration) {
 // The stages a command waits on the broker are reported, so that an
 // operator sees where latency goes (dsmf_handler_wait_seconds).
 func TestWaitsOnTheBrokerAreReported(t *testing.T) {
+	t.Parallel()
 	_, log := newUnit(t, nil)
 	obs := &stages{}
-	h := handlers.New(handlers.Config{DecisionTimeout: 2 * time.Second}, log.state, log, nil, obs,
+	h := handlers.New(handlers.Config{DecisionTimeout: 2 * time.Second}, service.HandlerState(log.state), log, nil, obs,
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
 	ctx := context.Background()
 	require.NoError(t, h.Handle(ctx, inbound(t, testkit.DirectorLogin(testkit.Insurer.VOEN))))
@@ -175,6 +178,7 @@ func TestWaitsOnTheBrokerAreReported(t *testing.T) {
 
 // A dead letter that cannot be written is retried too: never lost.
 func TestDeadLetterFailureIsTransient(t *testing.T) {
+	t.Parallel()
 	h, log := newUnit(t, nil)
 	log.fail[contracts.TopicDeadLetter] = errors.New("kafka: broker not available")
 	err := h.Handle(context.Background(), handlers.Inbound{Topic: contracts.TopicPortalCommands, Value: []byte("garbage")})
@@ -185,9 +189,10 @@ func TestDeadLetterFailureIsTransient(t *testing.T) {
 // fails) is answered with INTERNAL_ERROR and dead-lettered, and the
 // partition goes on.
 func TestPermanentFailureIsAnsweredAndDeadLettered(t *testing.T) {
+	t.Parallel()
 	for name, r := range map[string]renderer{
-		"panic": func(notice.Notice) ([]byte, error) { panic("font table corrupt") },
-		"error": func(notice.Notice) ([]byte, error) { return nil, errors.New("font table corrupt") },
+		"panic": func(contracts.Notice) ([]byte, error) { panic("font table corrupt") },
+		"error": func(contracts.Notice) ([]byte, error) { return nil, errors.New("font table corrupt") },
 	} {
 		t.Run(name, func(t *testing.T) {
 			h, log := newUnit(t, r)

@@ -29,16 +29,9 @@ import (
 	"github.com/go-pdf/fpdf"
 )
 
-// Notice is what one notice shows.
-type Notice struct {
-	Insurer contracts.InsurerProfile
-	// App includes Person, Type, Reason, Status, History, Number, dates
-	// and SignedBy (whose FIN is never printed).
-	App contracts.Application
-	// Version is the notice version: 1 on submission, +1 after each decision.
-	Version  int
-	IssuedAt time.Time
-}
+// Notice is what one notice shows; it is declared with the contract, so the
+// handlers name it without depending on this package.
+type Notice = contracts.Notice
 
 // Renderer renders notices. It is safe for concurrent use: it holds only the
 // cut fonts, prepared once by NewRenderer.

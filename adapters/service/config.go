@@ -70,6 +70,10 @@ type Config struct {
 	ProducerConns int
 	// Middlewares wrap every command handler (tracing, fault injection in tests).
 	Middlewares []message.HandlerMiddleware
+	// SnapshotInterval is how often a ready instance writes a checkpoint of
+	// state to TopicStateSnapshots (a start folds only the events after
+	// it); zero is DefaultSnapshotInterval, negative writes none.
+	SnapshotInterval time.Duration
 }
 
 // Defaults returns the configuration of a laptop run.

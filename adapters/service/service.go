@@ -48,6 +48,11 @@ type Service struct {
 	pub          publisher
 	readyCh      chan struct{}
 	keys         contracts.KeySet
+	// snapshot is the last checkpoint of state written or restored;
+	// restored the event-log offsets a restored one covered.
+	checkpointMu sync.Mutex // one Checkpoint at a time
+	snapshot     store.SnapshotHead
+	restored     map[int32]int64
 }
 
 // New connects to the brokers (starting the embedded one if none are
@@ -62,6 +67,9 @@ func New(cfg Config) (*Service, error) {
 	}
 	if cfg.ShutdownTimeout == 0 {
 		cfg.ShutdownTimeout = def.ShutdownTimeout
+	}
+	if cfg.SnapshotInterval == 0 {
+		cfg.SnapshotInterval = DefaultSnapshotInterval
 	}
 	if cfg.GroupSessionTimeout == 0 {
 		cfg.GroupSessionTimeout = def.GroupSessionTimeout
@@ -124,6 +132,9 @@ func New(cfg Config) (*Service, error) {
 		admin, err := sarama.NewClusterAdminFromClient(client)
 		if err != nil {
 			return nil, fmt.Errorf("kafka admin: %w", err)
+		}
+		if err := kafka.EnsureTopics(admin, []contracts.TopicSpec{SnapshotTopicSpec()}); err != nil {
+			log.Warn("no topic for snapshots of state: every start folds the whole event log", "err", err)
 		}
 		if err := kafka.EnsureTopics(admin, contracts.Topics(cfg.Partitions)); err != nil {
 			return nil, err
@@ -220,6 +231,7 @@ func (s *Service) Run(ctx context.Context) error {
 			return err
 		}
 	}
+	s.restoreSnapshot()
 	var wg sync.WaitGroup
 	readerErr := make(chan error, 1)
 	wg.Add(1)
@@ -238,7 +250,7 @@ func (s *Service) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("notice renderer: %w", err)
 	}
-	h := handlers.New(handlers.Config{SessionIdle: s.cfg.SessionIdle, Now: s.cfg.Now, PortalKeys: s.keys}, s.State,
+	h := handlers.New(handlers.Config{SessionIdle: s.cfg.SessionIdle, Now: s.cfg.Now, PortalKeys: s.keys}, HandlerState(s.State),
 		s.pub, notices, s.Metrics, s.log)
 	router, err := s.router(h)
 	if err != nil {
@@ -256,6 +268,7 @@ func (s *Service) Run(ctx context.Context) error {
 	s.log.Info("ready: consuming commands", "topics", commandTopics, "group", s.cfg.ConsumerGroup)
 	go s.watchLag(ctx)
 	go s.watchBroker(ctx)
+	go s.checkpoints(ctx, s.cfg.SnapshotInterval)
 
 	// A reader or router that stops by itself leaves the service unable to
 	// work: stop too, with an error, so that whatever runs it restarts it.
@@ -348,15 +361,27 @@ func (s *Service) router(h *handlers.Handler) (*message.Router, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Outermost first. A handler's error is transient (the broker): the
+	// message is tried again, and redelivered after the retries, never dropped.
 	r.AddMiddleware(middleware.Retry{MaxRetries: 5, InitialInterval: 100 * time.Millisecond,
 		MaxInterval: 5 * time.Second, Multiplier: 2, Logger: s.wmLogger()}.Middleware)
 	r.AddMiddleware(s.cfg.Middlewares...)
+	r.AddMiddleware(withRecord)
+	r.AddMiddleware(h.Middlewares()...) // metrics, audit and outbox, recovery, intake
 	for _, topic := range commandTopics {
-		r.AddConsumerHandler(topic, topic, sub, func(msg *message.Message) error {
-			return h.Handle(msg.Context(), inbound(topic, msg))
-		})
+		r.AddConsumerHandler(topic, topic, sub, h.Decide)
 	}
 	return r, nil
+}
+
+// withRecord gives the handlers the Kafka record behind a message.
+func withRecord(next message.HandlerFunc) message.HandlerFunc {
+	return func(msg *message.Message) ([]*message.Message, error) {
+		ctx := msg.Context()
+		msg.SetContext(handlers.WithInbound(ctx, inbound(message.SubscribeTopicFromCtx(ctx), msg)))
+		defer msg.SetContext(ctx)
+		return next(msg)
+	}
 }
 
 // inbound is the record a Subscriber's message was made from.

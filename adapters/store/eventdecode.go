@@ -13,12 +13,11 @@ import (
 // given twice — are read without reflection; anything else is left to
 // encoding/json, so what an event decodes to does not change.
 //
-// The strings of an event read this way alias the record's bytes (no
-// copy at all): the fold keeps nothing of an event but rows, which copy
-// what they hold, and values of its own (the outcome a waiter gets is read
-// from its row). session.opened and grant.created are kept as they are (the
-// assertion id, the grant): their strings are read into strings of their
-// own.
+// The strings of an event whose values memdb keeps (sessions opened,
+// grants, applications saved or moved) are strings of their own; those of
+// the other events alias the record's bytes (no copy at all): the fold
+// keeps nothing of them but outcome rows, which copy what they hold (the
+// outcome a waiter gets is read from its row).
 
 // jreader reads plain JSON from b; its strings alias b (when s, the string
 // of b's bytes, is set) or are strings of their own.
@@ -224,19 +223,22 @@ func (r *jreader) meta(m *contracts.EventMeta) func(name string) bool {
 func decodeEventFast(typ string, data []byte) (payload any, meta contracts.EventMeta, ok bool) {
 	switch typ {
 	case contracts.TypeDraftSaved, contracts.TypeApplicationSubmitted:
-		var e contracts.DraftSaved
+		var e contracts.DraftSaved // the shape of both
 		var app bool
-		r := newReader(data, true)
+		r := newReader(data, false) // kept in memdb: strings of their own
 		r.members([]field{{"sessionId", &e.SessionID}}, func(name string) bool {
 			if name == "application" {
 				return r.once(&app) && r.application(&e.Application)
 			}
 			return r.meta(&e.EventMeta)(name)
 		})
+		if typ == contracts.TypeApplicationSubmitted {
+			return contracts.ApplicationSubmitted(e), e.EventMeta, r.end()
+		}
 		return e, e.EventMeta, r.end()
 	case contracts.TypeApplicationStatusMoved:
 		var e contracts.ApplicationStatusChanged
-		r := newReader(data, true)
+		r := newReader(data, false) // its officer and reason are kept
 		r.members([]field{{"applicationId", &e.ApplicationID}, {"from", &e.From}, {"to", &e.To}, {"officer", &e.Officer},
 			{"certificateDate", &e.CertificateDate}, {"reason", &e.Reason}}, r.meta(&e.EventMeta))
 		return e, e.EventMeta, r.end()

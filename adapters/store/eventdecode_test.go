@@ -7,7 +7,16 @@ import (
 
 	"github.com/dsmf/ssc-adapter/adapters/store"
 	"github.com/dsmf/ssc-adapter/cmd/dsmf-bench/workload"
+	"github.com/dsmf/ssc-adapter/contracts"
+	"github.com/dsmf/ssc-adapter/contracts/wire"
 )
+
+func metaOf(v any) contracts.EventMeta {
+	if e, ok := v.(interface{ Meta() contracts.EventMeta }); ok {
+		return e.Meta()
+	}
+	return contracts.EventMeta{}
+}
 
 // The fast path must decode every event exactly as encoding/json does, or
 // leave it to encoding/json.
@@ -20,8 +29,8 @@ func sameAsJSON(t *testing.T, typ string, data []byte) (fast bool) {
 	if !ok {
 		return false
 	}
-	want, wmeta, err := store.DecodeEventJSON(typ, data)
-	if err != nil || !reflect.DeepEqual(got, want) || meta != wmeta {
+	want, err := wire.DecodeEvent(typ, data)
+	if err != nil || !reflect.DeepEqual(got, want) || meta != metaOf(want) {
 		t.Errorf("%s %s:\n got %#v\nwant %#v, %v", typ, data, got, want, err)
 	}
 	return true

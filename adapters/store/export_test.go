@@ -3,6 +3,12 @@ package store
 // For the external tests of the decoders.
 var (
 	DecodeEventFast = decodeEventFast
-	DecodeEventJSON = decodeEventJSON
 	EnvelopeOf      = envelopeOf
+)
+
+// For the side-by-side benchmarks of the registers and the decoders.
+var (
+	DecodeInsurer  = decodeInsurer
+	DecodeInsured  = decodeInsured
+	DecodeDocument = decodeDocument
 )

@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"strings"
 	"sync"
-	"time"
+
+	"github.com/hashicorp/go-memdb"
 
 	"github.com/dsmf/ssc-adapter/contracts"
 	"github.com/dsmf/ssc-adapter/contracts/wire"
@@ -70,7 +70,9 @@ func (s *Store) ApplyBatch(b *Batch) {
 	// seen them (table.go): the bulk of a rebuild.
 	w := wr{gen: s.gen, bulk: held && !s.frozen.Load()}
 	m := *s.maps
-	t := &tx{maps: &m, w: w, sh: &s.sh, strs: &m.strs, buf: s.buf}
+	db := s.db.Txn(true) // the batch's events, in one write transaction
+	defer db.Abort()     // after Commit, nothing
+	t := &tx{maps: &m, db: db, w: w, sh: &s.sh, strs: &m.strs, buf: s.buf}
 
 	// The batch's scratch slices are reused: a rebuild makes less garbage.
 	defer scratchPool.Put(scratch)
@@ -137,6 +139,7 @@ func (s *Store) ApplyBatch(b *Batch) {
 		s.snap.Lock()
 	}
 	s.maps = t.maps
+	db.Commit()
 	if !held {
 		s.snap.Unlock()
 	}
@@ -164,9 +167,11 @@ type scratch struct {
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 
-// tx is one Apply's writes: new versions of the maps, published together.
+// tx is one Apply's writes: new versions of the maps and memdb's write
+// transaction, published together.
 type tx struct {
 	maps *maps
+	db   *memdb.Txn
 	w    wr      // how it writes
 	sh   *sharer // with strs, the table of shared strings this tx writes to
 	strs *strs
@@ -228,8 +233,8 @@ func decodeReference(r Record, d *decoded) {
 	}
 }
 
-// errMissingKey is why a reference record without its key or a look-up
-// value is not stored.
+// errMissingKey is why a reference record without its key, or a value it is
+// checked by, is not stored.
 var errMissingKey = errors.New("no value for its key or a look-up")
 
 func errOr(err error) error {
@@ -241,7 +246,8 @@ func errOr(err error) error {
 
 // applyReference replaces or deletes a reference row. A row is stored
 // under the key its data names; a tombstone deletes the row its record key
-// names. A row without a value for its key or one of its look-ups is not
+// names. A row without the values the service finds or checks it by (its
+// key; an insurer's account, an insured person's FIN and insurer) is not
 // stored.
 func applyReference(t *tx, r Record, d *decoded) error {
 	m := t.maps
@@ -249,9 +255,9 @@ func applyReference(t *tx, r Record, d *decoded) error {
 		key := string(r.Key)
 		switch r.Topic {
 		case contracts.TopicInsurers:
-			deleteLooked(t.w, &m.insurers, &m.insurersByAccount, key)
+			m.insurers = m.insurers.Delete(t.w, key)
 		case contracts.TopicInsuredPersons:
-			deleteLooked(t.w, &m.insured, &m.insuredByFIN, key)
+			m.insured = m.insured.Delete(t.w, key)
 		default:
 			m.documents = m.documents.Delete(t.w, key)
 		}
@@ -263,76 +269,50 @@ func applyReference(t *tx, r Record, d *decoded) error {
 	}
 	switch r.Topic {
 	case contracts.TopicInsurers:
-		putLooked(t.w, &m.insurers, &m.insurersByAccount, t.insurerRow(&ref.insurer))
+		m.insurers = t.setRow(m.insurers, t.insurerRow(&ref.insurer))
 	case contracts.TopicInsuredPersons:
-		putLooked(t.w, &m.insured, &m.insuredByFIN, t.insuredRow(&ref.insured))
+		m.insured = t.setRow(m.insured, t.insuredRow(&ref.insured))
 	default:
-		row := t.documentRow(&ref.document)
-		key, _ := keyField(row)
-		m.documents = m.documents.Set(t.w, key, row)
+		m.documents = t.setRow(m.documents, t.documentRow(&ref.document))
 	}
 	return nil
 }
 
-// event is a decoded domain event: its metadata, and its payload (one of
-// the contracts' event types) or why the payload could not be read.
+// event is a decoded event: its type, its metadata, and the domain event
+// or why its data could not be read as one.
 type event struct {
 	typ        string
-	meta       contracts.EventMeta
-	payload    any
+	meta       domain.EventMeta
+	ev         domain.Event
 	payloadErr error
 }
 
-// decodeEvent reads an event's data once, into its type. When that fails
-// but the metadata reads, the event is still one (its fold fails: a
-// conflict); when the metadata does not read, the record is undecodable.
+// decodeEvent reads an event's data once, into the contract's type of its
+// type (the fast path, else encoding/json), and that as a domain event
+// (contracts/wire's registry). When that fails but the metadata reads, the
+// event is still one (its fold fails: a conflict); when the metadata does
+// not read, the record is undecodable.
 func decodeEvent(typ string, data []byte) (event, error) {
 	e := event{typ: typ}
-	var ok bool
-	if e.payload, e.meta, ok = decodeEventFast(typ, data); ok {
-		return e, nil
-	}
+	payload, _, ok := decodeEventFast(typ, data)
 	var err error
-	if e.payload, e.meta, err = decodeEventJSON(typ, data); err != nil {
-		e.payload, e.payloadErr = nil, err
+	if !ok {
+		payload, err = wire.DecodeEvent(typ, data)
+	}
+	if err == nil {
+		e.ev, err = wire.EventFromWire(typ, payload)
+	}
+	if err != nil {
+		e.payloadErr = err
 		meta, merr := decode[struct{ contracts.EventMeta }](data)
 		if merr != nil {
 			return event{}, merr
 		}
-		e.meta = meta.EventMeta
+		e.meta = wire.MetaFromWire(meta.EventMeta)
+		return e, nil
 	}
+	e.meta = e.ev.Meta()
 	return e, nil
-}
-
-// decodeEventJSON decodes an event's payload with encoding/json.
-func decodeEventJSON(typ string, data []byte) (any, contracts.EventMeta, error) {
-	switch typ {
-	case contracts.TypeSessionOpened:
-		return decodeTyped[contracts.SessionOpened](data)
-	case contracts.TypeSessionClosed:
-		return decodeTyped[contracts.SessionClosed](data)
-	case contracts.TypeGrantCreated:
-		return decodeTyped[contracts.GrantCreated](data)
-	case contracts.TypeGrantRevoked:
-		return decodeTyped[contracts.GrantRevoked](data)
-	case contracts.TypeDraftSaved, contracts.TypeApplicationSubmitted:
-		return decodeTyped[contracts.DraftSaved](data) // same shape as ApplicationSubmitted
-	case contracts.TypeDraftDeleted:
-		return decodeTyped[contracts.DraftDeleted](data)
-	case contracts.TypeApplicationStatusMoved:
-		return decodeTyped[contracts.ApplicationStatusChanged](data)
-	case contracts.TypeCommandRejected:
-		return decodeTyped[contracts.CommandRejected](data)
-	}
-	return nil, contracts.EventMeta{}, fmt.Errorf("unknown event type")
-}
-
-func decodeTyped[T any](data []byte) (any, contracts.EventMeta, error) {
-	var v T
-	if err := json.Unmarshal(data, &v); err != nil {
-		return nil, contracts.EventMeta{}, err
-	}
-	return v, metaFrom(&v), nil
 }
 
 // decoded is a record as Prepare read it: an event, or a reference.
@@ -389,14 +369,6 @@ func decodeRecords(records []Record, out []decoded) []decoded {
 	return out
 }
 
-// metaFrom reads the EventMeta every event type embeds.
-func metaFrom(v any) contracts.EventMeta {
-	if e, ok := v.(interface{ Meta() contracts.EventMeta }); ok {
-		return e.Meta()
-	}
-	return contracts.EventMeta{}
-}
-
 // applyEvent folds one domain event. An event applies only if its command has
 // no outcome yet and its Seq is the insurer's next; that makes the fold
 // idempotent and lets the first of two racing writers win everywhere alike.
@@ -415,11 +387,11 @@ func (s *Store) applyEvent(t *tx, d decoded) (fate, error) {
 		f.duplicate = true
 		return f, nil
 	}
-	stream, ok := read(t.maps.streams, m.InsurerVOEN, t.maps.strs, readStream)
+	stream, ok := value[Stream](t.db, tableStreams, m.InsurerVOEN)
 	if !ok {
 		stream = Stream{VOEN: m.InsurerVOEN}
 	}
-	if m.Seq != stream.Seq+1 {
+	if !stream.Next(m.Seq) {
 		f.Conflict = true
 		return f, nil
 	}
@@ -431,7 +403,9 @@ func (s *Store) applyEvent(t *tx, d decoded) (fate, error) {
 		return f, nil
 	}
 	stream.Seq++
-	t.maps.streams = t.setRow(t.maps.streams, t.streamRow(&stream))
+	if err := t.db.Insert(tableStreams, &stream); err != nil {
+		return fate{}, fmt.Errorf("event %s: %w", typ, err)
+	}
 	row := t.outcomeRow(&out)
 	t.maps.outcomes = t.setRow(t.maps.outcomes, row)
 	t.rememberOutcome(&out)
@@ -439,117 +413,11 @@ func (s *Store) applyEvent(t *tx, d decoded) (fate, error) {
 	return f, nil
 }
 
-// foldEvent applies the event's change and names what it touched in out.Ref.
+// foldEvent applies the event's change (the domain's rules) and names
+// what it touched in out.Ref.
 func foldEvent(t *tx, ev event, stream *Stream, out *Outcome) error {
 	if ev.payloadErr != nil {
 		return ev.payloadErr
 	}
-	switch ev.typ {
-	case contracts.TypeSessionOpened:
-		e := ev.payload.(contracts.SessionOpened)
-		s := domain.Session{ID: e.SessionID, InsurerVOEN: e.InsurerVOEN,
-			Principal: domain.Principal{Role: domain.Role(e.Role), GrantID: e.GrantID},
-			Signer: domain.Signer{Method: domain.Method(e.Method), FIN: e.SignerFIN,
-				StampAuthority: e.Role == contracts.RoleOwner, CertNotAfter: e.CertNotAfter},
-			OpenedAt: e.At, LastActive: e.At}
-		if e.Card != nil {
-			s.Signer.CardNumber = e.Card.CardNumber
-		}
-		if e.Asan != nil {
-			s.Signer.Phone = e.Asan.Phone
-		}
-		if s.Principal.Role == domain.RoleOwner {
-			stream.OwnerLoggedIn = true
-		}
-		out.Ref = e.SessionID
-		t.maps.sessions = t.setRow(t.maps.sessions, t.sessionRow(&s))
-		if e.AssertionID != "" {
-			t.maps.assertions = t.maps.assertions.Set(t.w.gen, e.AssertionID, e.At)
-		}
-		return nil
-	case contracts.TypeSessionClosed:
-		e := ev.payload.(contracts.SessionClosed)
-		s, ok := read(t.maps.sessions, e.SessionID, t.maps.strs, readSession)
-		if !ok {
-			return fmt.Errorf("close of unknown session")
-		}
-		s.Closed, s.LastActive, out.Ref = true, e.At, e.SessionID
-		t.maps.sessions = t.setRow(t.maps.sessions, t.sessionRow(&s))
-		return nil
-	case contracts.TypeGrantCreated:
-		e := ev.payload.(contracts.GrantCreated)
-		g := wire.GrantFromWire(e.InsurerVOEN, e.Grant)
-		out.Ref = g.ID
-		touch(t, e.SessionID, e.At)
-		return t.putGrant(&g)
-	case contracts.TypeGrantRevoked:
-		e := ev.payload.(contracts.GrantRevoked)
-		g, ok := read(t.maps.grants, e.GrantID, *t.strs, readGrant)
-		if !ok || g.InsurerVOEN != e.InsurerVOEN {
-			return fmt.Errorf("revoke of unknown grant")
-		}
-		g, err := g.Revoke(e.At)
-		if err != nil {
-			return err
-		}
-		out.Ref = g.ID
-		touch(t, e.SessionID, e.At)
-		return t.putGrant(&g)
-	case contracts.TypeDraftSaved, contracts.TypeApplicationSubmitted:
-		e := ev.payload.(contracts.DraftSaved) // same shape as ApplicationSubmitted
-		a := wire.ApplicationFromWire(e.Application)
-		out.Ref = a.ID
-		touch(t, e.SessionID, e.At)
-		return t.putApplication(&a)
-	case contracts.TypeDraftDeleted:
-		e := ev.payload.(contracts.DraftDeleted)
-		out.Ref = e.ApplicationID
-		touch(t, e.SessionID, e.At)
-		if !t.deleteApplication(e.ApplicationID) {
-			return fmt.Errorf("delete of unknown application")
-		}
-		return nil
-	case contracts.TypeApplicationStatusMoved:
-		e := ev.payload.(contracts.ApplicationStatusChanged)
-		a, ok := read(t.maps.applications, e.ApplicationID, t.maps.strs, readApplication)
-		if !ok || a.Status != domain.Status(e.From) {
-			return fmt.Errorf("status change does not fit the application")
-		}
-		a.Status, a.UpdatedAt = domain.Status(e.To), e.At
-		a.History = append(append([]domain.StatusChange(nil), a.History...),
-			domain.StatusChange{Status: a.Status, At: e.At, By: e.Officer, Reason: e.Reason})
-		if e.CertificateDate != "" {
-			a.CertificateDate = domain.Date(e.CertificateDate)
-		}
-		if a.Status == domain.StatusRejected {
-			a.RejectionReason = e.Reason
-		}
-		if a.Status == domain.StatusCompleted {
-			ssn := strings.Clone(a.Person.Insured.SSN) // not a part of the row: it would keep it all
-			t.maps.certificates = t.maps.certificates.Set(t.w.gen, ssn, &CertificateChange{SSN: ssn, At: e.At})
-		}
-		out.Ref = a.ID
-		return t.putApplication(&a)
-	case contracts.TypeCommandRejected:
-		e := ev.payload.(contracts.CommandRejected)
-		out.Code, out.Detail = e.Code, e.Detail
-		touch(t, e.SessionID, e.At)
-		return nil
-	}
-	return fmt.Errorf("unknown event type")
-}
-
-// touch moves a session's last activity to an event's time.
-func touch(t *tx, sessionID string, at time.Time) {
-	if sessionID == "" {
-		return
-	}
-	t.maps.sessions = t.maps.sessions.Update(t.w, sessionID, func(row string, found bool) (string, string, bool) {
-		if !found {
-			return "", "", false
-		}
-		row, later := t.touched(row, at)
-		key, _ := keyField(row) // the key kept is the new row's, not the event's
-		return key, row, later
-	})
+	return ev.ev.Apply(eventState{t}, stream, out)
 }

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/dsmf/ssc-adapter/contracts"
-	"github.com/dsmf/ssc-adapter/domain"
 )
 
 // A row reads back exactly what was written, times and their locations
@@ -52,80 +51,12 @@ func TestRowsReadBackWhatWasWritten(t *testing.T) {
 	}
 }
 
-// Lists of keys follow adds and removals, in a table's base and over it.
-func TestKeyLists(t *testing.T) {
-	for _, bulk := range []bool{false, true} {
-		tr := testTx()
-		w := wr{gen: 1, bulk: bulk}
-		var m table
-		rows := map[string]string{}
-		for _, k := range []string{"a", "bb", "", "ccc"} {
-			rows[k] = tr.insurerRow(&contracts.Insurer{VOEN: k, AccountNumber: "acc"})
-			m = withKey(w, m, "acc", rows[k])
-		}
-		list, _ := m.Get("acc")
-		if got := listKeys(list); !reflect.DeepEqual(got, []string{"a", "bb", "", "ccc"}) {
-			t.Fatalf("bulk %v: keys = %q", bulk, got)
-		}
-		if bulk != (m.base != nil) {
-			t.Fatalf("bulk %v: base %v", bulk, m.base != nil)
-		}
-		for _, k := range []string{"bb", "x", "a", "", "ccc"} {
-			m = withoutKey(wr{gen: 2}, m, "acc", k) // over the base, if any
-		}
-		if _, ok := m.Get("acc"); ok {
-			t.Fatalf("bulk %v: an empty list is kept", bulk)
-		}
-	}
-}
-
-// Applications, sessions and outcomes read back as they were written.
-func TestEventRowsReadBack(t *testing.T) {
-	at := time.Date(2026, 3, 2, 9, 0, 0, 123, time.UTC)
-	baku := at.In(time.FixedZone("", 4*60*60))
+// Outcomes read back as they were written.
+func TestOutcomeRowsReadBack(t *testing.T) {
+	baku := time.Date(2026, 3, 2, 9, 0, 0, 123, time.FixedZone("", 4*60*60))
 	tr := testTx()
-	apps := []domain.Application{
-		{ID: "a-1", InsurerVOEN: "1000000001", Status: domain.StatusDraft, CreatedAt: at},
-		{ID: "a-2", Number: "SSC-1", InsurerVOEN: "1000000001", Type: "duplicate", Reason: "certificate-lost",
-			Status: domain.StatusRejected, CreatedAt: at, UpdatedAt: baku, CertificateDate: "2026-03-04", RejectionReason: "no",
-			Person: domain.Person{
-				Document: domain.IdentityDocument{FIN: "5ZK8T3B", Type: "din-id-card", Number: "AA1", Surname: "ƏLİYEVA",
-					Name: "ŞƏHLA", Patronymic: "VÜQAR QIZI", Gender: "female", Citizenship: "Azərbaycan", BirthPlace: "Bakı",
-					BirthDate: "1985-03-14", IssuingAuthority: "ASAN", IssueDate: "2019-05-20", ValidUntil: "2029-05-20"},
-				Insured: domain.InsuredPerson{SSN: "1200000000001", FIN: "5ZK8T3B", SSNDate: "2010-01-01",
-					CertificateStatus: "active", InsurerVOEN: "1000000001"}},
-			Signature: &domain.Signature{Role: "owner", Method: "esign-card", FIN: "2DRC7TR", CardNumber: "RYTN1",
-				Phone: "+994", SessionID: "s-1", At: baku},
-			History: []domain.StatusChange{{Status: "draft", At: at, By: "applicant"}, {Status: "rejected", At: baku, By: "bo-1", Reason: "no"}}},
-		{ID: "a-3", History: []domain.StatusChange{}},
-	}
-	for _, a := range apps {
-		row := tr.applicationRow(&a)
-		if got := readApplication(row, *tr.strs); !reflect.DeepEqual(got, a) {
-			t.Errorf("application:\n got %#v\nwant %#v", got, a)
-		}
-		if id, voen, ssn := appKeys(row, *tr.strs); id != a.ID || voen != a.InsurerVOEN || ssn != a.Person.Insured.SSN {
-			t.Errorf("application keys %q %q %q", id, voen, ssn)
-		}
-	}
-	s := domain.Session{ID: "s-1", InsurerVOEN: "1000000001", Principal: domain.Principal{Role: "delegate", GrantID: "g-1"},
-		Signer: domain.Signer{Method: "asan-imza", FIN: "4DPT9UY", CardNumber: "c", Phone: "+994501234567", StampAuthority: true,
-			CertNotBefore: at, CertNotAfter: baku}, OpenedAt: at, LastActive: baku, Closed: true}
-	row := tr.sessionRow(&s)
-	if got := readSession(row, *tr.strs); !reflect.DeepEqual(got, s) {
-		t.Errorf("session:\n got %#v\nwant %#v", got, s)
-	}
-	// A touch changes LastActive only, and only to a later time.
-	later := s
-	later.LastActive = baku.Add(time.Hour)
-	if touched, ok := tr.touched(row, later.LastActive); !ok || !reflect.DeepEqual(readSession(touched, *tr.strs), later) {
-		t.Errorf("session after touch:\n got %#v\nwant %#v", readSession(touched, *tr.strs), later)
-	}
-	if _, ok := tr.touched(row, s.LastActive); ok {
-		t.Error("a touch at the same time changed the session")
-	}
 	o := Outcome{CommandID: "c-1", InsurerVOEN: "1000000001", EventType: "x", Ref: "a-2", Code: "NO", Detail: "d", At: baku}
-	row = tr.outcomeRow(&o)
+	row := tr.outcomeRow(&o)
 	if got := readOutcome(row, *tr.strs); !reflect.DeepEqual(got, o) || !outcomeAt(row).Equal(o.At) {
 		t.Errorf("outcome:\n got %#v\nwant %#v", got, o)
 	}

@@ -1,11 +1,14 @@
 package store
 
 import (
-	"sort"
+	"fmt"
+	"iter"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/hashicorp/go-memdb"
 
 	"github.com/dsmf/ssc-adapter/contracts"
 	"github.com/dsmf/ssc-adapter/domain"
@@ -18,8 +21,11 @@ type Store struct {
 	// snap orders the publishing of an Apply's maps against the taking of
 	// a View.
 	snap sync.RWMutex
-	maps *maps  // guarded by snap; Apply replaces it
-	gen  uint64 // Apply's batch number, under write
+	maps *maps // guarded by snap; Apply replaces it
+	// db holds the domain state (schema.go); Apply commits its batch
+	// under snap, with the maps.
+	db  *memdb.MemDB
+	gen uint64 // Apply's batch number, under write
 	// viewed is set by a View: the nodes of gen may have readers.
 	viewed atomic.Bool
 	// frozen is set by Freeze, or by the first View of maps with flat
@@ -44,13 +50,15 @@ type Stats struct {
 	Applied, Duplicates, Conflicts, Undecodable, References int64
 }
 
-// New returns an empty store. (It no longer fails: its error is kept for
-// its callers.)
+// New returns an empty store.
 func New() (*Store, error) {
+	db, err := memdb.NewMemDB(stateSchema())
+	if err != nil {
+		return nil, fmt.Errorf("state schema: %w", err)
+	}
 	rows := newRows()
-	m := &maps{insurers: rows, insured: rows, documents: rows, sessions: rows, outcomes: rows, streams: rows, applications: rows,
-		grants: rows}
-	return &Store{maps: m, waiters: map[string][]chan Result{}, lastSeen: map[string]time.Time{},
+	m := &maps{insurers: rows, insured: rows, documents: rows, outcomes: rows}
+	return &Store{maps: m, db: db, waiters: map[string][]chan Result{}, lastSeen: map[string]time.Time{},
 		sh: sharer{ids: map[string]uint32{}}, refSh: sharer{ids: map[string]uint32{}}}, nil
 }
 
@@ -104,9 +112,11 @@ func (s *Store) Compact() {
 	}
 }
 
-// View is a consistent read-only snapshot.
+// View is a consistent read-only snapshot: a version of the compact maps
+// and memdb's read transaction of the same point.
 type View struct {
 	maps  *maps
+	db    *memdb.Txn
 	store *Store
 }
 
@@ -120,16 +130,7 @@ func (s *Store) View() View {
 	if !s.frozen.Load() && s.maps.based() { // once frozen, Views read only the flag
 		s.frozen.Store(true)
 	}
-	return View{maps: s.maps, store: s}
-}
-
-// get reads a row of a map as a value.
-func get[T any](m pmap[*T], key string) (T, bool) {
-	var zero T
-	if p, ok := m.Get(key); ok {
-		return *p, true
-	}
-	return zero, false
+	return View{maps: s.maps, db: s.db.Txn(false), store: s}
 }
 
 // read reads a row of a map.
@@ -157,31 +158,10 @@ func (v View) Document(fin string) (contracts.IdentityDocument, bool) {
 	return read(v.maps.documents, fin, v.maps.refStrs, readDocument)
 }
 
-// insurersOfAccount returns the insurers with a DSMF account number.
-func (v View) insurersOfAccount(account string) []contracts.Insurer {
-	return lookUp(v, v.maps.insurersByAccount, account, v.Insurer)
-}
-
-// insuredOfFIN returns the insured persons with a FIN.
-func (v View) insuredOfFIN(fin string) []contracts.InsuredPerson {
-	return lookUp(v, v.maps.insuredByFIN, fin, v.InsuredPerson)
-}
-
-func lookUp[T any](v View, m table, value string, row func(string) (T, bool)) []T {
-	list, _ := m.Get(value)
-	var out []T
-	for _, k := range listKeys(list) {
-		if r, ok := row(k); ok {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
 // CertificateStatus is a person's certificate status: the register's, unless
 // an application issued a new certificate after the register's record.
 func (v View) CertificateStatus(p contracts.InsuredPerson) domain.CertificateStatus {
-	if c, ok := get(v.maps.certificates, p.SSN); ok && c.At.After(p.UpdatedAt) {
+	if c, ok := first[CertificateChange](v.db, tableCertificates, p.SSN); ok && c.At.After(p.UpdatedAt) {
 		return domain.CertificateReplaced
 	}
 	return domain.CertificateStatus(p.CertificateStatus)
@@ -189,7 +169,7 @@ func (v View) CertificateStatus(p contracts.InsuredPerson) domain.CertificateSta
 
 // Session returns a session with its latest activity.
 func (v View) Session(id string) (domain.Session, bool) {
-	s, ok := read(v.maps.sessions, id, v.maps.strs, readSession)
+	s, ok := value[domain.Session](v.db, tableSessions, id)
 	if ok {
 		v.store.mu.Lock()
 		if t, seen := v.store.lastSeen[id]; seen && t.After(s.LastActive) {
@@ -208,52 +188,72 @@ func (v View) AssertionUsed(assertionID string) bool {
 
 // Grant returns a grant, revoked or not.
 func (v View) Grant(id string) (domain.Grant, bool) {
-	return read(v.maps.grants, id, v.maps.strs, readGrant)
+	return value[domain.Grant](v.db, tableGrants, id)
 }
 
 // Grants returns an insurer's grants, oldest first, revoked ones included.
 func (v View) Grants(voen string) []domain.Grant {
-	var gs []domain.Grant // nil when there is none, as before
-	for _, id := range keysOf(value(v.maps.grantsByInsurer, voen)) {
-		if g, ok := v.Grant(id); ok {
-			gs = append(gs, g)
-		}
+	var gs []domain.Grant // nil when there is none
+	for g := range all[domain.Grant](v.db.Get(tableGrants, indexInsurer, voen)) {
+		gs = append(gs, *g)
 	}
-	sort.Slice(gs, func(i, j int) bool {
-		if !gs[i].CreatedAt.Equal(gs[j].CreatedAt) {
-			return gs[i].CreatedAt.Before(gs[j].CreatedAt)
-		}
-		return gs[i].ID < gs[j].ID
-	})
 	return gs
 }
 
 // Application returns an application.
 func (v View) Application(id string) (domain.Application, bool) {
-	return read(v.maps.applications, id, v.maps.strs, readApplication)
+	return value[domain.Application](v.db, tableApplications, id)
 }
 
-// Applications returns an insurer's applications.
+// Applications returns an insurer's applications, newest first (the order
+// of domain.SortNewestFirst).
 func (v View) Applications(voen string) []domain.Application {
-	return v.apps(keysOf(value(v.maps.appsByInsurer, voen)))
-}
-
-// ApplicationsOf returns every application for a person, any insurer.
-func (v View) ApplicationsOf(ssn string) []domain.Application {
-	list, _ := v.maps.appsBySSN.Get(ssn)
-	return v.apps(listKeys(list))
-}
-
-// apps reads applications by id, in the order of their ids.
-func (v View) apps(ids []string) []domain.Application {
-	sort.Strings(ids)
-	out := make([]domain.Application, 0, len(ids))
-	for _, id := range ids {
-		if a, ok := v.Application(id); ok {
-			out = append(out, a)
-		}
+	out := []domain.Application{}
+	for a := range all[domain.Application](v.db.GetReverse(tableApplications, indexInsurer, voen)) {
+		out = append(out, *a)
 	}
 	return out
+}
+
+// ApplicationsPage returns the page of an insurer's applications that
+// match, newest first (the registry), and how many match in all. It walks
+// the insurer's index once and copies only the page.
+func (v View) ApplicationsPage(voen string, match func(domain.Application) bool, page domain.Page) (rows []domain.Application, total int) {
+	from := (page.Number - 1) * page.Size
+	for a := range all[domain.Application](v.db.GetReverse(tableApplications, indexInsurer, voen)) {
+		if match != nil && !match(*a) {
+			continue
+		}
+		if total >= from && total < from+page.Size {
+			rows = append(rows, *a)
+		}
+		total++
+	}
+	return rows, total
+}
+
+// ApplicationsOf returns every application for a person, any insurer, in
+// the order of their ids.
+func (v View) ApplicationsOf(ssn string) []domain.Application {
+	out := []domain.Application{}
+	for a := range all[domain.Application](v.db.Get(tableApplications, indexPerson, ssn)) {
+		out = append(out, *a)
+	}
+	return out
+}
+
+// all yields the objects of a memdb iterator.
+func all[T any](it memdb.ResultIterator, err error) iter.Seq[*T] {
+	return func(yield func(*T) bool) {
+		if err != nil { // the schema's tables and indexes: no error
+			return
+		}
+		for raw := it.Next(); raw != nil; raw = it.Next() {
+			if !yield(raw.(*T)) {
+				return
+			}
+		}
+	}
 }
 
 // Outcome returns the recorded decision on a command.
@@ -263,11 +263,10 @@ func (v View) Outcome(commandID string) (Outcome, bool) {
 
 // Stream returns an insurer's position in the log.
 func (v View) Stream(voen string) Stream {
-	s, ok := read(v.maps.streams, voen, v.maps.strs, readStream)
-	if !ok {
-		return Stream{VOEN: voen}
+	if s, ok := value[Stream](v.db, tableStreams, voen); ok {
+		return s
 	}
-	return s
+	return Stream{VOEN: voen}
 }
 
 // Touch records a session's activity that left no event (a query).

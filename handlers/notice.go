@@ -2,13 +2,9 @@ package handlers
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"strconv"
 
-	"github.com/dsmf/ssc-adapter/adapters/notice"
-	"github.com/dsmf/ssc-adapter/adapters/store"
 	"github.com/dsmf/ssc-adapter/contracts"
 	"github.com/dsmf/ssc-adapter/contracts/wire"
 	"github.com/dsmf/ssc-adapter/domain"
@@ -22,13 +18,13 @@ const (
 
 // renderNotice makes the application's latest notice. It depends only on
 // the application and the insurer, so a repeat renders the same bytes.
-func (h *Handler) renderNotice(v store.View, a domain.Application) ([]byte, int, error) {
+func (h *Handler) renderNotice(v View, a domain.Application) ([]byte, int, error) {
 	version := a.NoticeVersion()
 	if version == 0 {
 		return nil, 0, domain.ErrNoticeNotAvailable
 	}
 	ins, _ := v.Insurer(a.InsurerVOEN)
-	pdf, err := h.notices.Render(notice.Notice{Insurer: wire.ProfileToWire(ins), App: wire.ApplicationToWire(a),
+	pdf, err := h.notices.Render(contracts.Notice{Insurer: wire.ProfileToWire(ins), App: wire.ApplicationToWire(a),
 		Version: version, IssuedAt: a.UpdatedAt})
 	if err != nil {
 		return nil, 0, fmt.Errorf("render notice: %w", err)
@@ -38,7 +34,7 @@ func (h *Handler) renderNotice(v store.View, a domain.Application) ([]byte, int,
 
 // publishNotice puts the application's latest notice on the notices topic.
 // Its id is fixed by application and version, so a repeat is recognisable.
-func (h *Handler) publishNotice(ctx context.Context, v store.View, a domain.Application) error {
+func (h *Handler) publishNotice(ctx context.Context, v View, a domain.Application) error {
 	pdf, version, err := h.renderNotice(v, a)
 	if err != nil {
 		return err
@@ -53,25 +49,4 @@ func (h *Handler) publishNotice(ctx context.Context, v store.View, a domain.Appl
 		return fmt.Errorf("%w: notice: %v", ErrTransient, err)
 	}
 	return nil
-}
-
-func (h *Handler) noticeGet(_ context.Context, c command) (replyFunc, error) {
-	req, err := payload[contracts.NoticeGet](c)
-	if err != nil {
-		return nil, err
-	}
-	return h.query(c, domain.ActViewRegistry, func(v store.View, _ domain.Session) (string, any, error) {
-		a, err := ownApplication(v, c.insurerVOEN, req.ApplicationID)
-		if err != nil {
-			return "", nil, err
-		}
-		pdf, version, err := h.renderNotice(v, a)
-		if err != nil {
-			return "", nil, err
-		}
-		sum := sha256.Sum256(pdf)
-		return contracts.TypeNoticeGetResult, contracts.NoticeGetResult{CommandID: c.id, ApplicationID: a.ID,
-			NoticeVersion: version, Status: string(a.Status), ContentType: contracts.PDFContentType,
-			PDF: pdf, SHA256: hex.EncodeToString(sum[:])}, nil
-	})
 }
