@@ -46,6 +46,7 @@ func with(kv []string, name, value string) []string {
 }
 
 func TestEnvelopeBinaryRoundTrip(t *testing.T) {
+	t.Parallel()
 	env, err := c.NewEnvelope(fxCommand, c.SourceAdapter, c.TypeLogoutResult, fxVOEN,
 		time.Date(2026, 3, 10, 13, 20, 0, 5, time.FixedZone("Baku", 4*3600)),
 		c.LogoutResult{CommandID: fxCommand, SessionID: fxSession})
@@ -75,6 +76,7 @@ func TestEnvelopeBinaryRoundTrip(t *testing.T) {
 }
 
 func TestEnvelopeBinaryHeaderNamesIgnoreCase(t *testing.T) {
+	t.Parallel()
 	got, err := c.DecodeEnvelope(nil, envHeaders("CE_SpecVersion", "1.0", "ce_ID", "x", "Ce_Source", "s", "ce_type", "t", "Content-Type", "application/json"), []byte(`{}`))
 	require.NoError(t, err)
 	assert.Equal(t, "x", got.ID)
@@ -82,6 +84,7 @@ func TestEnvelopeBinaryHeaderNamesIgnoreCase(t *testing.T) {
 }
 
 func TestEnvelopeBinaryPDF(t *testing.T) {
+	t.Parallel()
 	h := with(with(envBinary(), "content-type", c.PDFContentType), "ce_type", c.TypeNotice)
 	got, err := c.DecodeEnvelope([]byte(fxVOEN), envHeaders(h...), fxPDF)
 	require.NoError(t, err)
@@ -91,6 +94,7 @@ func TestEnvelopeBinaryPDF(t *testing.T) {
 }
 
 func TestEnvelopeStructured(t *testing.T) {
+	t.Parallel()
 	value := `{"specversion":"1.0","id":"e-1","source":"urn:az:gov:e-gov:portal","type":"` + c.TypeLogout + `",
 		"time":"2026-03-10T09:20:00.5+04:00","datacontenttype":"application/json","subject":"s",
 		"partitionkey":"` + fxVOEN + `","traceparent":"00-abc-def-01","attempt":3,
@@ -112,6 +116,7 @@ func TestEnvelopeStructured(t *testing.T) {
 }
 
 func TestEnvelopeStructuredDataBase64(t *testing.T) {
+	t.Parallel()
 	env := c.Envelope{ID: "n-1", Source: c.SourceAdapter, Type: c.TypeNotice, Key: fxVOEN,
 		DataContentType: c.PDFContentType, Data: fxPDF, Time: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}
 	value, err := env.StructuredJSON()
@@ -136,6 +141,7 @@ func TestEnvelopeStructuredDataBase64(t *testing.T) {
 }
 
 func TestEnvelopeErrors(t *testing.T) {
+	t.Parallel()
 	structured := envHeaders("content-type", c.StructuredContentType)
 	okStructured := func(mutate func(m map[string]any)) []byte {
 		m := map[string]any{"specversion": "1.0", "id": "e", "source": "s", "type": c.TypeLogout, "data": map[string]any{}}

@@ -101,6 +101,7 @@ func (c *collector) check(t *testing.T, ends map[topicPartition]int64) int {
 }
 
 func TestLogReaderFoldsWholeTopicsInPartitionOrder(t *testing.T) {
+	t.Parallel()
 	topics := map[string]int32{"state-a": 3, "state-b": 2, "state-empty": 2}
 	client, producer := readerCluster(t, topics)
 	produce(t, producer, "state-a", 0, 5000)
@@ -175,6 +176,7 @@ func TestLogReaderFoldsWholeTopicsInPartitionOrder(t *testing.T) {
 }
 
 func TestLogReaderStopsWhenApplyFails(t *testing.T) {
+	t.Parallel()
 	client, producer := readerCluster(t, map[string]int32{"state": 2})
 	produce(t, producer, "state", 0, 100)
 	boom := errors.New("boom")
@@ -204,6 +206,7 @@ func gcPercent() int {
 // the collector runs less often; then it runs as before, also when
 // rebuilds overlap.
 func TestLogReaderRelaxesTheCollectorWhileRebuilding(t *testing.T) {
+	t.Parallel()
 	before := debug.SetGCPercent(50)
 	defer debug.SetGCPercent(before)
 
@@ -260,6 +263,7 @@ func TestLogReaderRelaxesTheCollectorWhileRebuilding(t *testing.T) {
 // folds in the order it prepared, and counts a batch as applied (for
 // WaitFor) only once it is folded.
 func TestStagedLogReaderPreparesAheadAndFoldsInOrder(t *testing.T) {
+	t.Parallel()
 	client, producer := readerCluster(t, map[string]int32{"state": 3})
 	produce(t, producer, "state", 0, 20000)
 

@@ -361,15 +361,27 @@ func (s *Service) router(h *handlers.Handler) (*message.Router, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Outermost first. A handler's error is transient (the broker): the
+	// message is tried again, and redelivered after the retries, never dropped.
 	r.AddMiddleware(middleware.Retry{MaxRetries: 5, InitialInterval: 100 * time.Millisecond,
 		MaxInterval: 5 * time.Second, Multiplier: 2, Logger: s.wmLogger()}.Middleware)
 	r.AddMiddleware(s.cfg.Middlewares...)
+	r.AddMiddleware(withRecord)
+	r.AddMiddleware(h.Middlewares()...) // metrics, audit and outbox, recovery, intake
 	for _, topic := range commandTopics {
-		r.AddConsumerHandler(topic, topic, sub, func(msg *message.Message) error {
-			return h.Handle(msg.Context(), inbound(topic, msg))
-		})
+		r.AddConsumerHandler(topic, topic, sub, h.Decide)
 	}
 	return r, nil
+}
+
+// withRecord gives the handlers the Kafka record behind a message.
+func withRecord(next message.HandlerFunc) message.HandlerFunc {
+	return func(msg *message.Message) ([]*message.Message, error) {
+		ctx := msg.Context()
+		msg.SetContext(handlers.WithInbound(ctx, inbound(message.SubscribeTopicFromCtx(ctx), msg)))
+		defer msg.SetContext(ctx)
+		return next(msg)
+	}
 }
 
 // inbound is the record a Subscriber's message was made from.

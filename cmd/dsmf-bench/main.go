@@ -21,6 +21,11 @@ import (
 	"syscall"
 )
 
+// asMainEnv, set in the environment of a child process this program starts
+// from itself, makes a test binary of this package run main instead of the
+// tests (see TestMain), so the scenarios' children work under go test too.
+const asMainEnv = "DSMF_BENCH_AS_MAIN"
+
 // scenarios are the subcommands; each registers itself in an init function.
 var scenarios = map[string]func(ctx context.Context, args []string) error{}
 
