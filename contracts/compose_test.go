@@ -498,7 +498,6 @@ func composeGrants(t *testing.T, script string) []aclGrant {
 		}
 		assert.NotContains(t, flags, "--deny-principal", "kafka-init grants; it needs no deny: %s", cmd)
 		assert.NotContains(t, flags, "--cluster", "no principal gets a cluster operation: %s", cmd)
-		assert.NotContains(t, flags, "--transactional-id", "no principal uses transactions: %s", cmd)
 		assert.Equal(t, []string{"/etc/kafka/secure/admin.properties"}, flags["--command-config"], "ACLs are added as admin: %s", cmd)
 		prefixed := false
 		switch p := flags["--resource-pattern-type"]; {
@@ -518,6 +517,10 @@ func composeGrants(t *testing.T, script string) []aclGrant {
 				for _, group := range flags["--group"] {
 					out = append(out, aclGrant{Principal: name, Group: true, Name: group, Prefixed: prefixed, Operation: kafka.Operation(op)})
 				}
+				for _, id := range flags["--transactional-id"] {
+					out = append(out, aclGrant{Principal: name, TransactionalID: true, Name: id, Prefixed: prefixed,
+						Operation: kafka.Operation(op)})
+				}
 			}
 		}
 	}
@@ -535,7 +538,7 @@ func TestComposeSecureACLs(t *testing.T) {
 
 	has := func(principal, topic string, op kafka.Operation) bool {
 		for _, g := range grants {
-			if g.Principal == principal && !g.Group && (g.Name == topic || g.Prefixed && strings.HasPrefix(topic, g.Name) || g.Name == "*") &&
+			if g.Principal == principal && !g.Group && !g.TransactionalID && (g.Name == topic || g.Prefixed && strings.HasPrefix(topic, g.Name) || g.Name == "*") &&
 				g.Operation == op {
 				return true
 			}
@@ -552,8 +555,12 @@ func TestComposeSecureACLs(t *testing.T) {
 	assert.True(t, has(kafka.PrincipalPortal, contracts.TopicPortalCommands, kafka.OpWrite))
 	assert.True(t, has(kafka.PrincipalBackOffice, contracts.TopicBackOfficeCommands, kafka.OpWrite))
 	assert.True(t, has(kafka.PrincipalBackOffice, contracts.TopicEvents, kafka.OpRead))
+	for _, p := range []string{kafka.PrincipalPortal, kafka.PrincipalBackOffice} {
+		assert.True(t, has(p, contracts.TopicApplicationStatus, kafka.OpRead), "%s reads the status topic", p)
+		assert.False(t, has(p, contracts.TopicApplicationStatus, kafka.OpWrite), "%s must not write the status topic", p)
+	}
 	for _, topic := range []string{contracts.TopicEvents, contracts.TopicReplies, contracts.TopicNotices, contracts.TopicDeadLetter,
-		contracts.TopicAudit} {
+		contracts.TopicAudit, contracts.TopicApplicationStatus} {
 		assert.True(t, has(kafka.PrincipalAdapter, topic, kafka.OpWrite), "the adapter writes %s", topic)
 	}
 	assert.False(t, has(kafka.PrincipalAdapter, contracts.TopicAudit, kafka.OpRead), "the adapter only appends to the audit trail")
@@ -565,7 +572,7 @@ func TestComposeSecureACLs(t *testing.T) {
 	}
 	assert.True(t, has(kafka.PrincipalAuditor, contracts.TopicAudit, kafka.OpRead), "the auditor reads the audit trail")
 	for _, g := range grants {
-		if g.Principal == kafka.PrincipalAuditor && !g.Group {
+		if g.Principal == kafka.PrincipalAuditor && !g.Group && !g.TransactionalID {
 			assert.Equal(t, contracts.TopicAudit, g.Name, "the auditor reads the audit trail and no other topic")
 			assert.Equal(t, kafka.OpRead, g.Operation, "the auditor only reads")
 		}

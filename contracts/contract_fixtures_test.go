@@ -143,7 +143,9 @@ func goFixtures() []goFixture {
 
 		{c.TypeError, c.ErrorReply{CommandID: fxCommand, CommandType: c.TypeGrantCreate, Code: "GRANT_PERIOD_INVALID",
 			Message: c.Message{AZ: "Səlahiyyətin müddəti səhvdir", EN: "The grant's period is invalid"},
-			Detail:  "validity.end"}, []string{"OpenApplicationID"}}, // only with APPLICATION_ALREADY_OPEN
+			Detail:  "validity.end"}, []string{"OpenApplicationID", "ApplicationID"}}, // only with APPLICATION_ALREADY_OPEN, only to the back office
+		{c.TypeDecisionResult, c.DecisionResult{CommandID: fxCommand, ApplicationID: fxApp, InsurerVOEN: fxVOEN,
+			Decision: c.DecisionIssueCertificate, Status: c.StatusCompleted, NoticeVersion: 3}, nil},
 		{c.TypeLoginResult, c.LoginResult{CommandID: fxCommand, SessionID: fxSession, Role: c.RoleDelegate,
 			GrantID: fxGrant, Sections: []string{c.SectionInsurer, c.SectionGrants, c.SectionApplications},
 			Insurer: fxProfile(), OpenedAt: fxAt, IdleLimit: 900}, nil},
@@ -185,6 +187,10 @@ func goFixtures() []goFixture {
 			Reason: "ok"}, nil},
 		{c.TypeCommandRejected, c.CommandRejected{EventMeta: fxMeta(), CommandType: c.TypeGrantCreate,
 			SessionID: fxSession, Code: "GRANT_DUPLICATE", Detail: "grant " + fxGrant}, nil},
+
+		{c.TypeApplicationStatus, c.ApplicationStatus{ApplicationID: fxApp, Number: "SSC-9802091761-000042",
+			InsurerVOEN: fxVOEN, Type: c.TypeDuplicate, Reason: c.ReasonCertificateLost, Status: c.StatusCompleted,
+			At: fxAt, CertificateStatus: c.CertificateReplaced, NoticeVersion: func() *int { v := 3; return &v }()}, nil},
 
 		{c.TypeAudit, c.AuditRecord{CommandID: fxCommand, CommandType: c.TypeGrantCreate, InsurerVOEN: fxVOEN,
 			SessionID: fxSession, Role: c.RoleDelegate, PrincipalKind: c.AuditPrincipalPortal, Outcome: c.AuditRefused,

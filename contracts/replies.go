@@ -16,6 +16,22 @@ type ErrorReply struct {
 	// OpenApplicationID is, with APPLICATION_ALREADY_OPEN, the application
 	// already in progress for the person: the one the portal should show.
 	OpenApplicationID string `json:"openApplicationId,omitempty"`
+	// ApplicationID is, in the answer to a back-office decision, the
+	// application the decision named.
+	ApplicationID string `json:"applicationId,omitempty"`
+}
+
+// DecisionResult answers an accepted back-office decision on
+// TopicBackOfficeReplies.
+type DecisionResult struct {
+	CommandID     string `json:"commandId"`
+	ApplicationID string `json:"applicationId"`
+	InsurerVOEN   string `json:"insurerVoen"`
+	Decision      string `json:"decision"`
+	// Status is what the decision moved the application to, and
+	// NoticeVersion the notice that followed.
+	Status        string `json:"status"`
+	NoticeVersion int    `json:"noticeVersion"`
 }
 
 // Message is a human text in Azerbaijani and English.

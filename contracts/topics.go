@@ -16,6 +16,10 @@ const (
 	// TopicReplies carries results and errors for portal commands. Query
 	// results hold personal data, so they never go to the event log.
 	TopicReplies = "dsmf.ssc.replies.v1"
+	// TopicBackOfficeReplies carries the answer to every back-office
+	// decision: a result, or an error naming the application. Only the back
+	// office reads it.
+	TopicBackOfficeReplies = "dsmf.ssc.backoffice-replies.v1"
 	// TopicEvents is the event log: the source of truth state is rebuilt from.
 	TopicEvents = "dsmf.ssc.events.v1"
 	// TopicNotices carries notice PDFs (bildiriş).
@@ -23,6 +27,10 @@ const (
 	// TopicDeadLetter receives messages that could not be decoded or
 	// validated, with the reason in headers.
 	TopicDeadLetter = "dsmf.ssc.deadletter.v1"
+	// TopicApplicationStatus carries one status record per status change of
+	// an application, derived from the event log exactly once, without
+	// personal data: what the portal and the back office may subscribe to.
+	TopicApplicationStatus = "dsmf.ssc.application-status.v1"
 	// TopicAudit is the audit trail: one record per command taken from a
 	// command topic (accepted, refused, dead-lettered or failed), naming ids,
 	// types and codes, never personal data. Kept forever.
@@ -74,10 +82,12 @@ func Topics(partitions int32) []TopicSpec {
 		{TopicPortalCommands, partitions, CleanupDelete, week, "insurer VÖEN"},
 		{TopicBackOfficeCommands, partitions, CleanupDelete, week, "insurer VÖEN"},
 		{TopicReplies, partitions, CleanupDelete, week, "insurer VÖEN"},
+		{TopicBackOfficeReplies, partitions, CleanupDelete, week, "insurer VÖEN"},
 		{TopicEvents, partitions, CleanupDelete, forever, "insurer VÖEN"},
 		{TopicNotices, partitions, CleanupDelete, forever, "insurer VÖEN"},
 		{TopicDeadLetter, 1, CleanupDelete, forever, "original key"},
 		{TopicAudit, partitions, CleanupDelete, forever, AuditKey},
+		{TopicApplicationStatus, partitions, CleanupDelete, forever, "insurer VÖEN"},
 		{TopicInsurers, partitions, CleanupCompact, forever, "VÖEN"},
 		{TopicInsuredPersons, partitions, CleanupCompact, forever, "SSN"},
 		{TopicIdentityDocuments, partitions, CleanupCompact, forever, "FIN"},

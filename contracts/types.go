@@ -44,6 +44,10 @@ const (
 	TypeError                = "az.gov.dsmf.ssc.error.v1"
 )
 
+// CloudEvents type of the answer to a back-office decision (topic
+// TopicBackOfficeReplies); a refused decision is answered by TypeError.
+const TypeDecisionResult = "az.gov.dsmf.ssc.application.decision.result.v1"
+
 // CloudEvents types of domain events (topic TopicEvents, the event log).
 const (
 	TypeSessionOpened          = "az.gov.dsmf.ssc.session.opened.v1"
@@ -56,6 +60,11 @@ const (
 	TypeApplicationStatusMoved = "az.gov.dsmf.ssc.application.status-changed.v1"
 	TypeCommandRejected        = "az.gov.dsmf.ssc.command.rejected.v1"
 )
+
+// CloudEvents type of an application's status change on the public status
+// topic (TopicApplicationStatus): derived from the event log, without
+// personal data.
+const TypeApplicationStatus = "az.gov.dsmf.ssc.application.status.v1"
 
 // CloudEvents type of a notice PDF (topic TopicNotices). Its data is the PDF
 // itself (datacontenttype application/pdf), not JSON.

@@ -229,6 +229,27 @@ func ApplicationNumber(insurerVOEN string, seq int64) string {
 	return fmt.Sprintf("SSC-%s-%06d", insurerVOEN, seq)
 }
 
+// AtStatus is the application as it was when it reached status s, for a
+// reader that comes to a status change later: its history up to that step,
+// so NoticeVersion and CertificateStatusAfter are as they were then.
+// Statuses only move forward, so each is reached once; false if s was not.
+func (a Application) AtStatus(s Status) (Application, bool) {
+	for i, h := range a.History {
+		if h.Status == s {
+			a.History = a.History[: i+1 : i+1]
+			a.Status, a.UpdatedAt = s, h.At
+			return a, true
+		}
+	}
+	return a, false
+}
+
+// StatusAfter is the status a decision moves an application to.
+func StatusAfter(d Decision) (Status, bool) {
+	m, ok := moves[d]
+	return m.to, ok
+}
+
 // Valid refuses an application that names no id, insurer or person: it could
 // not be found again by the registry or by the person.
 func (a Application) Valid() error {

@@ -414,3 +414,20 @@ func TestApplicationNumber(t *testing.T) {
 	assert.Less(t, domain.ApplicationNumber(insurer, 9), domain.ApplicationNumber(insurer, 10), "zero padding keeps numbers in order")
 	assert.NotEqual(t, domain.ApplicationNumber(insurer, 1), domain.ApplicationNumber(otherVOEN, 1), "numbers of two insurers differ")
 }
+
+func TestAtStatus(t *testing.T) {
+	done := appIn(t, "a-1", domain.StatusCompleted)
+	require.Equal(t, domain.StatusCompleted, done.Status)
+	submitted, ok := done.AtStatus(domain.StatusSubmitted)
+	require.True(t, ok)
+	assert.Equal(t, domain.StatusSubmitted, submitted.Status)
+	assert.Equal(t, 1, submitted.NoticeVersion())
+	assert.Equal(t, done.Person.Insured.CertificateStatus, submitted.CertificateStatusAfter())
+	completed, ok := done.AtStatus(domain.StatusCompleted)
+	require.True(t, ok)
+	assert.Equal(t, done.NoticeVersion(), completed.NoticeVersion())
+	assert.Equal(t, domain.CertificateReplaced, completed.CertificateStatusAfter())
+	_, ok = done.AtStatus(domain.StatusRejected)
+	assert.False(t, ok, "a completed application was never rejected")
+	assert.Len(t, done.History, done.NoticeVersion()+1, "AtStatus leaves the original alone")
+}

@@ -26,6 +26,7 @@ var sentinels = []*domain.Error{
 	domain.ErrDocumentNotFound, domain.ErrSSNMismatch, domain.ErrNotInsuredHere, domain.ErrDocumentExpired,
 	domain.ErrInvalidReason, domain.ErrApplicationNotFound, domain.ErrApplicationOpen, domain.ErrApplicationSigned,
 	domain.ErrInvalidTransition, domain.ErrDecisionIncomplete, domain.ErrNoticeNotAvailable,
+	domain.ErrContentType, domain.ErrInvalidUTF8, domain.ErrDeadLetterFailed,
 }
 
 func TestCodesAreUniqueAndDocumented(t *testing.T) {

@@ -63,13 +63,21 @@ type SessionOpened struct {
 	AssertionID string
 }
 
-// Apply stores the new session, marks the first owner login on the stream
-// and remembers the assertion.
+// Apply stores the new session, marks the first owner login on the stream,
+// remembers the assertion, and records on a delegate's grant the signature
+// it was used with (the grant ends with that signature, §4.2).
 func (e SessionOpened) Apply(st EventState, stream *Stream, out *Outcome) error {
 	*stream = stream.AfterLogin(e.Session.Principal)
 	out.Ref = e.Session.ID
 	if err := st.PutSession(e.Session); err != nil {
 		return err
+	}
+	if id := e.Session.Principal.GrantID; id != "" {
+		if g, ok := st.Grant(id); ok {
+			if err := st.PutGrant(g.SignedInWith(e.Session.Signer.CertNotAfter)); err != nil {
+				return err
+			}
+		}
 	}
 	if e.AssertionID != "" {
 		return st.UseAssertion(e.AssertionID, e.At)

@@ -87,6 +87,11 @@ type Grant struct {
 	CreatedAt  time.Time
 	Revoked    bool
 	RevokedAt  time.Time
+	// SignatureNotAfter is when the granted e-signature's certificate
+	// expires, as the grantee's latest login under this grant showed it;
+	// zero until the grantee first logs in (§4.2: when that signature
+	// expires, the grant ends).
+	SignatureNotAfter time.Time
 }
 
 // GrantRequest is what the owner asks for.
@@ -147,6 +152,39 @@ func (g Grant) InForce(today Date) error {
 		return ErrGrantEnded
 	}
 	return nil
+}
+
+// SignedInWith records the certificate the grantee logged in with under the
+// grant: a renewed signature carries the grant on, an expiring one ends it.
+func (g Grant) SignedInWith(certNotAfter time.Time) Grant {
+	g.SignatureNotAfter = certNotAfter
+	return g
+}
+
+// GrantEnd says why a grant is no longer in force.
+type GrantEnd string
+
+// Why a grant ended.
+const (
+	GrantRevokedEnd          GrantEnd = "revoked"           // the × of the registry
+	GrantPeriodOver          GrantEnd = "period-over"       // a limited grant past its end date
+	GrantSignatureExpiredEnd GrantEnd = "signature-expired" // the granted e-signature expired (§4.2)
+)
+
+// EndedBy says why the grant no longer holds on a day, or "" while it holds
+// or is still to start. The registry of grants in force lists the grants
+// for which it is "": a limited grant not yet started is listed, so that
+// the owner can revoke it before it starts.
+func (g Grant) EndedBy(today Date) GrantEnd {
+	switch {
+	case g.Revoked:
+		return GrantRevokedEnd
+	case g.Limited && today > g.End:
+		return GrantPeriodOver
+	case !g.SignatureNotAfter.IsZero() && DateOf(g.SignatureNotAfter) < today:
+		return GrantSignatureExpiredEnd
+	}
+	return ""
 }
 
 // Revoke ends the grant.

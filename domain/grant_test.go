@@ -264,3 +264,35 @@ func TestNewGrantDuplicates(t *testing.T) {
 		})
 	}
 }
+
+// The registry of grants in force leaves out a grant revoked, past its
+// end, or whose e-signature has expired (§4.2); a grant still to start is
+// listed, so that it can be revoked before it starts.
+func TestGrantEndedBy(t *testing.T) {
+	limited := grant(t, "limited", cardGrantee(t), true, "2025-03-10", "2025-03-20")
+	unlimited := grant(t, "unlimited", asanGrantee(t), false, "", "")
+	// The certificate expires at 20:30 UTC on 2025-05-31: already 1 June in Baku.
+	expiring := unlimited.SignedInWith(time.Date(2025, 5, 31, 20, 30, 0, 0, time.UTC))
+	cases := []struct {
+		name string
+		g    domain.Grant
+		day  domain.Date
+		want domain.GrantEnd
+	}{
+		{"limited, not started yet", limited, "2025-03-09", ""},
+		{"limited, on its last day", limited, "2025-03-20", ""},
+		{"limited, past its end", limited, "2025-03-21", domain.GrantPeriodOver},
+		{"revoked", revoked(t, unlimited), "2025-03-01", domain.GrantRevokedEnd},
+		{"revoked beats past its end", revoked(t, limited), "2026-01-01", domain.GrantRevokedEnd},
+		{"unlimited, grantee never logged in", unlimited, "2030-01-01", ""},
+		{"signature valid on the day it expires (Baku)", expiring, "2025-06-01", ""},
+		{"signature expired the day before", expiring, "2025-06-02", domain.GrantSignatureExpiredEnd},
+		{"a renewed signature carries the grant on",
+			expiring.SignedInWith(time.Date(2028, 5, 31, 0, 0, 0, 0, time.UTC)), "2025-06-02", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			assert.Equal(t, c.want, c.g.EndedBy(c.day))
+		})
+	}
+}

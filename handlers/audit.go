@@ -47,15 +47,6 @@ func (h *Handler) Audit(next message.HandlerFunc) message.HandlerFunc {
 // not pass intake (its initial value of typ).
 const intakeRefusedType = "invalid"
 
-// deadLetterCodes are the codes intake dead-letters a record with (reject).
-// Intake's other refusals, a mistyped field or a key that is not the
-// insurer's, are answered only: they are refusals.
-var deadLetterCodes = map[string]bool{
-	domain.ErrMalformed.Code:   true,
-	domain.ErrUnknownType.Code: true,
-	domain.ErrSchema.Code:      true,
-}
-
 // maxAuditID is the longest id an audit record copies (the schemas' id).
 const maxAuditID = 128
 

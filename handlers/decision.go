@@ -7,11 +7,11 @@ import (
 	"github.com/dsmf/ssc-adapter/domain"
 )
 
-// decision applies a back-office decision. The back office reads the
-// outcome on the event log (a status change, or a command.rejected with its
-// code), so nothing goes to the portal's replies; a new notice follows a
-// change.
-var decision = Change[contracts.Decision, struct{}]{Decide: decideDecision, Reply: publishDecisionNotice}
+// decision applies a back-office decision. The outcome is on the event log
+// (a status change, or a command.rejected with its code) and the back office
+// is answered on its own replies topic, never the portal's; a new notice
+// follows a change.
+var decision = Change[contracts.Decision, contracts.DecisionResult]{Decide: decideDecision, Reply: publishDecisionNotice}
 
 func decideDecision(_ *Handler, v View, c Cmd[contracts.Decision], meta contracts.EventMeta) (Event, error) {
 	req := c.Payload
@@ -29,11 +29,12 @@ func decideDecision(_ *Handler, v View, c Cmd[contracts.Decision], meta contract
 		CertificateDate: string(a.CertificateDate), Reason: a.RejectionReason}}, nil
 }
 
-// publishDecisionNotice publishes the application's new notice.
-func publishDecisionNotice(ctx context.Context, h *Handler, v View, _ Cmd[contracts.Decision], o domain.Outcome) (struct{}, error) {
+// publishDecisionNotice publishes the application's new notice, and
+// answers the back office.
+func publishDecisionNotice(ctx context.Context, h *Handler, v View, c Cmd[contracts.Decision], o domain.Outcome) (contracts.DecisionResult, error) {
 	a, ok := v.Application(o.Ref)
 	if !ok {
-		return struct{}{}, nil
+		return decisionResult(v, c), nil
 	}
-	return struct{}{}, h.publishNotice(ctx, v, a)
+	return decisionResult(v, c), h.publishNotice(ctx, v, a)
 }

@@ -21,8 +21,9 @@ func readGrantList(_ *Handler, v View, c Cmd[contracts.GrantList]) (contracts.Gr
 		return contracts.GrantListResult{}, err
 	}
 	var inForce []contracts.Grant
+	today := domain.DateOf(c.now)
 	for _, g := range v.Grants(c.insurerVOEN) {
-		if !g.Revoked {
+		if g.EndedBy(today) == "" {
 			inForce = append(inForce, wire.GrantToWire(g))
 		}
 	}

@@ -140,7 +140,7 @@ func TestCommandWritesItsRecordsTogether(t *testing.T) {
 		{ev}, {reply, audit}, // login
 		{ev}, {notice, reply, audit}, // submit
 		{reply, audit}, // look-up
-		{dlq, audit},   // garbage: dead-lettered, not answerable
+		{dlq}, {audit}, // garbage: dead-lettered first, so its audit record says what became of it
 	}, log.writes)
 }
 

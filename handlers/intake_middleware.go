@@ -24,7 +24,7 @@ func (h *Handler) Intake(next message.HandlerFunc) message.HandlerFunc {
 		}
 		p.typ, p.cmd = cmd.typ, &cmd
 		msgs, err := next(msg)
-		if err != nil && !errors.Is(err, ErrTransient) {
+		if err != nil && (!errors.Is(err, ErrTransient) || errors.Is(err, ErrPermanent)) {
 			outboxOf(msg.Context()).drop()
 			p.outcome, err = h.failPermanently(msg.Context(), p.in, err)
 		}

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/dsmf/ssc-adapter/contracts"
@@ -41,6 +42,12 @@ func (o *outbox) flush(ctx context.Context) error {
 		return nil
 	}
 	if err := o.out.Publish(ctx, o.held...); err != nil {
+		if errors.Is(err, ErrPermanent) {
+			// Refused for good, even as a dead-letter stub: the publisher
+			// logged and counted it; retrying would block the partition.
+			o.held = nil
+			return nil
+		}
 		return fmt.Errorf("%w: %d records of the command: %v", ErrTransient, len(o.held), err)
 	}
 	o.held = nil

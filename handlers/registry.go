@@ -45,14 +45,14 @@ func (h *Handler) decide(ctx context.Context, c command) (outcome string, err er
 }
 
 // answer replies to a command that succeeded with its result. The portal's
-// commands are answered on the replies topic; the back office reads the
-// outcome of its own on the event log.
+// commands are answered on the replies topic, the back office's decisions
+// on its own replies topic.
 func (h *Handler) answer(ctx context.Context, c command, result any) (string, error) {
-	typ, answered := contracts.ResultTypeOf[c.typ]
+	typ, answered := resultType(c.typ)
 	if !answered {
 		return "ok", nil
 	}
-	return "ok", h.reply(ctx, c.id, c.insurerVOEN, typ, result)
+	return "ok", h.publishReply(ctx, repliesTopic(c.typ), c.id, c.insurerVOEN, typ, result)
 }
 
 // refuse answers a command refused with a *domain.Error and returns its code;
@@ -62,8 +62,8 @@ func (h *Handler) refuse(ctx context.Context, c command, err error) (string, err
 	if !ok {
 		return "", err
 	}
-	if _, answered := contracts.ResultTypeOf[c.typ]; !answered {
+	if _, answered := resultType(c.typ); !answered {
 		return de.Code, nil
 	}
-	return de.Code, h.replyError(ctx, c.id, c.typ, c.insurerVOEN, de)
+	return de.Code, h.publishReply(ctx, repliesTopic(c.typ), c.id, c.insurerVOEN, contracts.TypeError, refusalReply(c, de))
 }

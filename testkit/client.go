@@ -13,8 +13,9 @@ import (
 )
 
 // Client talks to a deployment the way the portal and the back office do:
-// it produces commands and reads the replies, events, notices, dead letters
-// and the audit trail, knowing nothing of the adapter's insides.
+// it produces commands and reads the replies, events, notices, dead letters,
+// the audit trail and the status topic, knowing nothing of the adapter's
+// insides.
 type Client struct {
 	producer sarama.SyncProducer
 	client   sarama.Client
@@ -41,7 +42,7 @@ type Received struct {
 
 // watched are the topics a Client reads.
 var watched = []string{contracts.TopicReplies, contracts.TopicEvents, contracts.TopicNotices, contracts.TopicDeadLetter,
-	contracts.TopicAudit}
+	contracts.TopicAudit, contracts.TopicApplicationStatus, contracts.TopicBackOfficeReplies}
 
 // NewClient connects to brokers and starts reading the output topics from
 // their current end, so it sees only what happens from now on.
@@ -59,6 +60,8 @@ func NewSecureClient(brokers []string, sec kafka.Security) (*Client, error) {
 	}
 	cfg := kafka.Config{Brokers: brokers, ClientID: "dsmf-testkit", Security: sec}.SaramaConfig()
 	cfg.Consumer.MaxWaitTime = 20 * time.Millisecond
+	// The status topic is written in transactions: read only what committed.
+	cfg.Consumer.IsolationLevel = sarama.ReadCommitted
 	client, err := sarama.NewClient(brokers, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("testkit: connect to %v: %w", brokers, err)

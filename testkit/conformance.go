@@ -100,6 +100,7 @@ type world struct {
 	applicationID      string
 	applicationNumber  string
 	otherApplicationID string
+	issueDecision      Command // the decision that completed applicationID
 }
 
 func digits(r *rand.Rand, n int) string {

@@ -309,11 +309,18 @@ var conformance = []scenarioGroup{
 			}
 		}},
 		{"the back office takes it into processing and a new notice follows", func(c *check) {
-			c.h.Send(Decision(c.w.insurer.VOEN, c.w.applicationID, contracts.DecisionTakeIntoProcessing))
+			cmd := Decision(c.w.insurer.VOEN, c.w.applicationID, contracts.DecisionTakeIntoProcessing)
+			c.h.Send(cmd)
 			c.h.WaitNotice(c.w.applicationID, 2)
+			var res contracts.DecisionResult
+			c.h.MustOK(c.h.WaitDecisionAnswer(cmd.ID), contracts.TypeDecisionResult, &res)
+			if res.ApplicationID != c.w.applicationID || res.Status != contracts.StatusInProcessing || res.NoticeVersion != 2 {
+				c.t.Fatalf("the back office's answer: %+v", res)
+			}
 		}},
 		{"the back office issues the certificate: completed, the old certificate replaced", func(c *check) {
-			c.h.Send(Decision(c.w.insurer.VOEN, c.w.applicationID, contracts.DecisionIssueCertificate))
+			c.w.issueDecision = Decision(c.w.insurer.VOEN, c.w.applicationID, contracts.DecisionIssueCertificate)
+			c.h.Send(c.w.issueDecision)
 			c.h.WaitNotice(c.w.applicationID, 3)
 			var res contracts.ApplicationGetResult
 			c.h.MustOK(c.h.Request(ApplicationGet(c.w.owner, c.w.applicationID)), contracts.TypeApplicationGetResult, &res)
@@ -330,12 +337,58 @@ var conformance = []scenarioGroup{
 				c.t.Fatalf("after reject: %+v", res.Application)
 			}
 		}},
+		{"the status topic shows every change of the application once, without personal data", func(c *check) {
+			done := c.h.WaitStatus(c.w.applicationID, contracts.StatusCompleted)
+			c.h.WaitStatus(c.w.otherApplicationID, contracts.StatusRejected)
+			c.wantStatuses(c.w.applicationID, contracts.StatusDraft, contracts.StatusDraft, contracts.StatusSubmitted,
+				contracts.StatusInProcessing, contracts.StatusCompleted)
+			c.wantStatuses(c.w.otherApplicationID, contracts.StatusSubmitted, contracts.StatusRejected)
+			if done.Number != c.w.applicationNumber || done.InsurerVOEN != c.w.insurer.VOEN || done.NoticeVersion == nil ||
+				*done.NoticeVersion != 3 || done.CertificateStatus != contracts.CertificateReplaced {
+				c.t.Fatalf("completed status: %+v", done)
+			}
+			e := c.w.main
+			for _, r := range c.h.Client.All(contracts.TopicApplicationStatus, nil) {
+				for _, pii := range []string{e.Document.FIN, e.Insured.SSN, e.Document.Surname, e.Document.Name, e.Document.Patronymic} {
+					if strings.Contains(string(r.Raw), pii) {
+						c.t.Fatalf("a status record holds personal data")
+					}
+				}
+			}
+		}},
+		{"a decision delivered twice publishes its status once", func(c *check) {
+			c.h.Send(c.w.issueDecision)
+			deadline := time.Now().Add(c.h.opts.Timeout)
+			for len(c.h.Client.All(contracts.TopicAudit, func(r Received) bool {
+				return r.Envelope.Extension(contracts.ExtensionCorrelationID) == c.w.issueDecision.ID
+			})) < 2 {
+				if time.Now().After(deadline) {
+					c.t.Fatalf("the repeated decision was not handled")
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+			// A later change of the insurer's applications comes after
+			// anything the repeat could have published.
+			res := c.h.Request(DraftSave(c.w.owner, func(d *contracts.DraftSave) {
+				d.ApplicationInput = inputOf(c.w.second, contracts.ReasonDataError)
+			}))
+			var saved contracts.DraftSaveResult
+			c.h.MustOK(res, contracts.TypeDraftSaveResult, &saved)
+			c.h.WaitStatus(saved.Application.ApplicationID, contracts.StatusDraft)
+			c.wantStatuses(c.w.applicationID, contracts.StatusDraft, contracts.StatusDraft, contracts.StatusSubmitted,
+				contracts.StatusInProcessing, contracts.StatusCompleted)
+		}},
 		{"statuses move only forward", func(c *check) {
 			cmd := Decision(c.w.insurer.VOEN, c.w.applicationID, contracts.DecisionTakeIntoProcessing)
 			c.h.Send(cmd)
 			c.h.WaitEvent(contracts.TypeCommandRejected, func(e contracts.Envelope) bool {
 				return strings.Contains(string(e.Data), cmd.ID) && strings.Contains(string(e.Data), "INVALID_STATUS_TRANSITION")
 			})
+			r := c.h.WaitDecisionAnswer(cmd.ID)
+			c.wantCode(r, "INVALID_STATUS_TRANSITION")
+			if r.Error().ApplicationID != c.w.applicationID {
+				c.t.Fatalf("the refusal names application %q, want %q", r.Error().ApplicationID, c.w.applicationID)
+			}
 		}},
 	}},
 	{name: "messages", scenarios: []scenario{
@@ -405,4 +458,17 @@ var conformance = []scenarioGroup{
 			}
 		}},
 	}},
+}
+
+// wantStatuses checks the statuses an application went through on the
+// status topic, each once, in order.
+func (c *check) wantStatuses(applicationID string, want ...string) {
+	c.t.Helper()
+	var got []string
+	for _, s := range c.h.StatusChanges(applicationID) {
+		got = append(got, s.Status)
+	}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		c.t.Fatalf("status topic for %s: %v, want %v", applicationID, got, want)
+	}
 }

@@ -30,6 +30,10 @@ const (
 	AuditorGroupPrefix    = "dsmf-audit"
 )
 
+// StatusGroup is the status projector's consumer group, beside the
+// adapter's own group; it also prefixes the projector's transactional ids.
+func StatusGroup(adapterGroup string) string { return adapterGroup + "-status" }
+
 // Operation is an ACL operation, spelled as kafka-acls.sh takes it.
 type Operation string
 
@@ -41,11 +45,15 @@ const (
 	OpWrite Operation = "Write"
 )
 
-// Grant allows a principal one operation on one topic or group.
+// Grant allows a principal one operation on one topic, group or
+// transactional id.
 type Grant struct {
 	Principal string
-	// Group is true for a consumer group, false for a topic.
+	// Group is true for a consumer group.
 	Group bool
+	// TransactionalID is true for a transactional id (the status
+	// projector's producers). Neither: a topic.
+	TransactionalID bool
 	// Name is the topic or group, or its prefix when Prefixed.
 	Name      string
 	Prefixed  bool
@@ -57,14 +65,17 @@ type Grant struct {
 // consumer group (DSMF_CONSUMER_GROUP).
 //
 //   - adapter: reads both command topics in its group, reads and writes the
-//     event log, writes replies, notices, dead letters and the audit trail,
-//     reads the reference topics.
-//   - portal: writes portal commands; reads replies and notices in its
-//     own groups. It can neither write back-office commands or the event
-//     log nor read the event log.
-//   - backoffice: writes back-office commands; reads the event log and
-//     notices in its own groups. It cannot write portal commands or the
-//     event log.
+//     event log, writes replies, back-office replies, notices, dead letters
+//     and the audit trail,
+//     reads the reference topics; its status projector reads the event log
+//     in its own group and writes the status topic with transactional ids
+//     starting with that group's name.
+//   - portal: writes portal commands; reads replies, notices and the status
+//     topic in its own groups. It can neither write back-office commands or
+//     the event log nor read the event log.
+//   - backoffice: writes back-office commands; reads the answers to them,
+//     the event log, notices and the status topic in its own groups. It cannot write portal
+//     commands or the event log.
 //   - registers: writes the three reference topics.
 //   - auditor: reads the audit trail in its own groups, and nothing else.
 //     Neither the portal nor the back office reads it: the back office's
@@ -79,20 +90,25 @@ func Grants(adapterGroup string) []Grant {
 		g = append(g, topic(PrincipalAdapter, t, OpRead))
 	}
 	for _, t := range []string{contracts.TopicEvents, contracts.TopicReplies, contracts.TopicNotices, contracts.TopicDeadLetter,
-		contracts.TopicAudit} {
+		contracts.TopicAudit, contracts.TopicApplicationStatus, contracts.TopicBackOfficeReplies} {
 		g = append(g, topic(PrincipalAdapter, t, OpWrite))
 	}
-	g = append(g, Grant{Principal: PrincipalAdapter, Group: true, Name: adapterGroup, Operation: OpRead})
+	g = append(g, Grant{Principal: PrincipalAdapter, Group: true, Name: adapterGroup, Operation: OpRead},
+		Grant{Principal: PrincipalAdapter, Group: true, Name: StatusGroup(adapterGroup), Operation: OpRead},
+		Grant{Principal: PrincipalAdapter, TransactionalID: true, Name: StatusGroup(adapterGroup), Prefixed: true, Operation: OpWrite})
 
 	g = append(g,
 		topic(PrincipalPortal, contracts.TopicPortalCommands, OpWrite),
 		topic(PrincipalPortal, contracts.TopicReplies, OpRead),
 		topic(PrincipalPortal, contracts.TopicNotices, OpRead),
+		topic(PrincipalPortal, contracts.TopicApplicationStatus, OpRead),
 		Grant{Principal: PrincipalPortal, Group: true, Name: PortalGroupPrefix, Prefixed: true, Operation: OpRead},
 
 		topic(PrincipalBackOffice, contracts.TopicBackOfficeCommands, OpWrite),
 		topic(PrincipalBackOffice, contracts.TopicEvents, OpRead),
 		topic(PrincipalBackOffice, contracts.TopicNotices, OpRead),
+		topic(PrincipalBackOffice, contracts.TopicApplicationStatus, OpRead),
+		topic(PrincipalBackOffice, contracts.TopicBackOfficeReplies, OpRead),
 		Grant{Principal: PrincipalBackOffice, Group: true, Name: BackOfficeGroupPrefix, Prefixed: true, Operation: OpRead},
 
 		topic(PrincipalRegisters, contracts.TopicInsurers, OpWrite),

@@ -58,7 +58,8 @@ func TestTopicSeparationWithACLs(t *testing.T) {
 	registers := connectAs(t, brokers, registersLogin)
 
 	// The portal logs in and reads its reply in a group of its own.
-	portalIn := portal.consume(t, kafka.PortalGroupPrefix+"-acl-test", contracts.TopicReplies, contracts.TopicNotices)
+	portalIn := portal.consume(t, kafka.PortalGroupPrefix+"-acl-test", contracts.TopicReplies, contracts.TopicNotices,
+		contracts.TopicApplicationStatus)
 	login := h.Sign(testkit.DirectorLogin(testkit.Insurer.VOEN))
 	require.NoError(t, portal.send(login, contracts.SourcePortal))
 	reply := portalIn.wait(t, contracts.TopicReplies, func(r testkit.Received) bool {
@@ -81,6 +82,13 @@ func TestTopicSeparationWithACLs(t *testing.T) {
 	portalIn.wait(t, contracts.TopicNotices, func(r testkit.Received) bool {
 		return r.Envelope.Extension("applicationid") == app.ApplicationID
 	})
+	// The status projector works under the adapter's ACLs (its group and
+	// transactional ids), and the portal may read what it publishes.
+	portalIn.wait(t, contracts.TopicApplicationStatus, func(r testkit.Received) bool {
+		var s contracts.ApplicationStatus
+		return json.Unmarshal(r.Envelope.Data, &s) == nil && s.ApplicationID == app.ApplicationID &&
+			s.Status == contracts.StatusSubmitted
+	})
 
 	t.Run("portal may not write back-office commands or the event log", func(t *testing.T) {
 		forged := testkit.Decision(app.InsurerVOEN, app.ApplicationID, contracts.DecisionIssueCertificate)
@@ -99,7 +107,8 @@ func TestTopicSeparationWithACLs(t *testing.T) {
 	})
 
 	t.Run("back office reads the event log and writes a decision", func(t *testing.T) {
-		events := backOffice.consume(t, kafka.BackOfficeGroupPrefix+"-acl-test", contracts.TopicEvents, contracts.TopicNotices)
+		events := backOffice.consume(t, kafka.BackOfficeGroupPrefix+"-acl-test", contracts.TopicEvents, contracts.TopicNotices,
+			contracts.TopicApplicationStatus, contracts.TopicBackOfficeReplies)
 		events.wait(t, contracts.TopicEvents, func(r testkit.Received) bool {
 			return r.Envelope.Type == contracts.TypeApplicationSubmitted && r.Envelope.Key == app.InsurerVOEN
 		})
@@ -116,6 +125,15 @@ func TestTopicSeparationWithACLs(t *testing.T) {
 		events.wait(t, contracts.TopicNotices, func(r testkit.Received) bool {
 			return r.Envelope.Extension("applicationid") == app.ApplicationID && r.Envelope.Extension("noticeversion") == "2"
 		})
+		events.wait(t, contracts.TopicBackOfficeReplies, func(r testkit.Received) bool {
+			return r.Envelope.Extension(contracts.ExtensionCorrelationID) == decision.ID &&
+				r.Envelope.Type == contracts.TypeDecisionResult
+		})
+		events.wait(t, contracts.TopicApplicationStatus, func(r testkit.Received) bool {
+			var s contracts.ApplicationStatus
+			return json.Unmarshal(r.Envelope.Data, &s) == nil && s.ApplicationID == app.ApplicationID &&
+				s.Status == contracts.StatusInProcessing
+		})
 	})
 	t.Run("back office may not write portal commands or the event log", func(t *testing.T) {
 		forged := testkit.ProfileGet(director)
@@ -123,6 +141,7 @@ func TestTopicSeparationWithACLs(t *testing.T) {
 		forged.Topic = contracts.TopicEvents
 		assertTopicDenied(t, backOffice.send(forged, contracts.SourceBackOffice))
 		assertTopicDenied(t, backOffice.read(contracts.TopicReplies))
+		assertTopicDenied(t, portal.read(contracts.TopicBackOfficeReplies))
 	})
 
 	t.Run("registers write reference data and nothing else", func(t *testing.T) {
@@ -258,6 +277,7 @@ func (p *principalClient) consume(t *testing.T, group string, topics ...string) 
 	sc := kafka.Config{ClientID: "acl-test-" + p.sec.SASLUser, Security: p.sec}.SaramaConfig()
 	sc.Consumer.Group.Heartbeat.Interval = 200 * time.Millisecond
 	sc.Consumer.MaxWaitTime = 20 * time.Millisecond
+	sc.Consumer.IsolationLevel = sarama.ReadCommitted // the status topic is written in transactions
 	cg, err := sarama.NewConsumerGroup(p.brokers, group, sc)
 	require.NoError(t, err, "%s joins %s", p.sec.SASLUser, group)
 	in := &inbox{changed: make(chan struct{})}

@@ -438,11 +438,12 @@ func freeAddr(t *testing.T) string {
 	return l.Addr().String()
 }
 
-func startAdapter(t *testing.T, b binaries, broker string) *adapterProcess {
+func startAdapter(t *testing.T, b binaries, broker string, extra ...string) *adapterProcess {
 	t.Helper()
 	httpAddr := freeAddr(t)
-	cmd := exec.Command(b.adapter, "-brokers", broker, "-http-addr", httpAddr, "-demo-data=false", "-portal-keys", b.portalKeys,
-		"-group-session-timeout", "6s", "-shutdown-timeout", "10s", "-log-level", "warn")
+	args := append([]string{"-brokers", broker, "-http-addr", httpAddr, "-demo-data=false", "-portal-keys", b.portalKeys,
+		"-group-session-timeout", "6s", "-shutdown-timeout", "10s", "-log-level", "warn"}, extra...)
+	cmd := exec.Command(b.adapter, args...)
 	cmd.Stderr = os.Stderr
 	require.NoError(t, cmd.Start())
 	p := &adapterProcess{cmd: cmd, done: make(chan error, 1), httpAddr: httpAddr}

@@ -312,6 +312,9 @@ type phaseResult struct {
 	waits [3]float64
 	// cpu is the cores the adapter, kfake and this program used.
 	cpu [3]float64
+	// gcShare is the garbage collector's share of the adapter's CPU in a
+	// paced phase (from its gctrace).
+	gcShare float64
 }
 
 func (r phaseResult) rate() float64 { return float64(r.answered) / r.seconds }

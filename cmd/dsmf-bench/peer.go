@@ -158,12 +158,13 @@ func (p *peer) run(ctx context.Context, metrics *ops.Metrics, ready *ops.Readine
 	if err != nil {
 		return err
 	}
+	// The service's router, step for step (service.router).
 	r.AddMiddleware(middleware.Retry{MaxRetries: 5, InitialInterval: 100 * time.Millisecond,
 		MaxInterval: 5 * time.Second, Multiplier: 2, Logger: p.wmLogger()}.Middleware)
+	r.AddMiddleware(peerWithRecord)
+	r.AddMiddleware(h.Middlewares()...)
 	for _, topic := range []string{contracts.TopicPortalCommands, contracts.TopicBackOfficeCommands} {
-		r.AddConsumerHandler(topic, topic, sub, func(msg *message.Message) error {
-			return h.Handle(msg.Context(), peerInbound(topic, msg))
-		})
+		r.AddConsumerHandler(topic, topic, sub, h.Decide)
 	}
 	routerDone := make(chan error, 1)
 	go func() { routerDone <- r.Run(context.Background()) }()
@@ -190,6 +191,16 @@ func (p *peer) close() {
 	}
 	if p.readerClient != nil {
 		_ = p.readerClient.Close()
+	}
+}
+
+// peerWithRecord gives the handlers the Kafka record behind a message.
+func peerWithRecord(next message.HandlerFunc) message.HandlerFunc {
+	return func(msg *message.Message) ([]*message.Message, error) {
+		ctx := msg.Context()
+		msg.SetContext(handlers.WithInbound(ctx, peerInbound(message.SubscribeTopicFromCtx(ctx), msg)))
+		defer msg.SetContext(ctx)
+		return next(msg)
 	}
 }
 

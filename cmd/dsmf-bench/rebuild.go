@@ -197,6 +197,7 @@ func measureInChild(ctx context.Context, kind string, addrs []string, profile st
 	cmd := exec.CommandContext(ctx, self, "rebuild", "-measure", kind, "-brokers", strings.Join(addrs, ","), "-cpuprofile", profile,
 		"-snapshot="+strconv.FormatBool(withSnapshot))
 	cmd.Stderr = os.Stderr
+	cmd.Env = append(os.Environ(), asMainEnv+"=1")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	out, err := cmd.Output()
 	if err != nil {

@@ -21,6 +21,9 @@ func User(mechanism, user, password string, grants []kafka.Grant) kfake.Opt {
 		if g.Group {
 			a.Resource = kmsg.ACLResourceTypeGroup
 		}
+		if g.TransactionalID {
+			a.Resource = kmsg.ACLResourceTypeTransactionalId
+		}
 		if g.Prefixed {
 			a.Pattern = kmsg.ACLResourcePatternTypePrefixed
 		}
