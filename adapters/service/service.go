@@ -256,8 +256,11 @@ func (s *Service) Run(ctx context.Context) error {
 	s.log.Info("ready: consuming commands", "topics", commandTopics, "group", s.cfg.ConsumerGroup)
 	go s.watchLag(ctx)
 	go s.watchBroker(ctx)
-	statusDone := make(chan error, 1)
-	go func() { statusDone <- s.statusProjector().Run(ctx) }()
+	statusDone := make(chan struct{})
+	go func() {
+		defer close(statusDone)
+		s.statusProjector().Run(ctx)
+	}()
 	defer func() { <-statusDone }()
 
 	// A reader or router that stops by itself leaves the service unable to
