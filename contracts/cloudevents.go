@@ -163,6 +163,10 @@ func DecodeEnvelope(key []byte, headers []Header, value []byte) (Envelope, error
 }
 
 func decodeStructured(key, value []byte) (Envelope, error) {
+	// JSON text is UTF-8; a decoder would replace other bytes, not refuse them.
+	if !utf8.Valid(value) {
+		return Envelope{}, fmt.Errorf("%w: %w: structured event at byte %d", ErrBadEnvelope, ErrInvalidUTF8, firstInvalidUTF8(value))
+	}
 	if !json.Valid(value) {
 		return Envelope{}, fmt.Errorf("%w: structured event is not valid JSON", ErrBadEnvelope)
 	}

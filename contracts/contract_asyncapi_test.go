@@ -62,6 +62,7 @@ func lookup(t *testing.T, doc map[string]any, ref string) any {
 }
 
 func TestAsyncAPI(t *testing.T) {
+	t.Parallel()
 	doc := loadAsyncAPI(t)
 	assert.Equal(t, "3.0.0", doc["asyncapi"])
 

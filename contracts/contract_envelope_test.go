@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -46,6 +47,7 @@ func with(kv []string, name, value string) []string {
 }
 
 func TestEnvelopeBinaryRoundTrip(t *testing.T) {
+	t.Parallel()
 	env, err := c.NewEnvelope(fxCommand, c.SourceAdapter, c.TypeLogoutResult, fxVOEN,
 		time.Date(2026, 3, 10, 13, 20, 0, 5, time.FixedZone("Baku", 4*3600)),
 		c.LogoutResult{CommandID: fxCommand, SessionID: fxSession})
@@ -75,6 +77,7 @@ func TestEnvelopeBinaryRoundTrip(t *testing.T) {
 }
 
 func TestEnvelopeBinaryHeaderNamesIgnoreCase(t *testing.T) {
+	t.Parallel()
 	got, err := c.DecodeEnvelope(nil, envHeaders("CE_SpecVersion", "1.0", "ce_ID", "x", "Ce_Source", "s", "ce_type", "t", "Content-Type", "application/json"), []byte(`{}`))
 	require.NoError(t, err)
 	assert.Equal(t, "x", got.ID)
@@ -82,6 +85,7 @@ func TestEnvelopeBinaryHeaderNamesIgnoreCase(t *testing.T) {
 }
 
 func TestEnvelopeBinaryPDF(t *testing.T) {
+	t.Parallel()
 	h := with(with(envBinary(), "content-type", c.PDFContentType), "ce_type", c.TypeNotice)
 	got, err := c.DecodeEnvelope([]byte(fxVOEN), envHeaders(h...), fxPDF)
 	require.NoError(t, err)
@@ -91,6 +95,7 @@ func TestEnvelopeBinaryPDF(t *testing.T) {
 }
 
 func TestEnvelopeStructured(t *testing.T) {
+	t.Parallel()
 	value := `{"specversion":"1.0","id":"e-1","source":"urn:az:gov:e-gov:portal","type":"` + c.TypeLogout + `",
 		"time":"2026-03-10T09:20:00.5+04:00","datacontenttype":"application/json","subject":"s",
 		"partitionkey":"` + fxVOEN + `","traceparent":"00-abc-def-01","attempt":3,
@@ -112,6 +117,7 @@ func TestEnvelopeStructured(t *testing.T) {
 }
 
 func TestEnvelopeStructuredDataBase64(t *testing.T) {
+	t.Parallel()
 	env := c.Envelope{ID: "n-1", Source: c.SourceAdapter, Type: c.TypeNotice, Key: fxVOEN,
 		DataContentType: c.PDFContentType, Data: fxPDF, Time: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}
 	value, err := env.StructuredJSON()
@@ -136,6 +142,7 @@ func TestEnvelopeStructuredDataBase64(t *testing.T) {
 }
 
 func TestEnvelopeErrors(t *testing.T) {
+	t.Parallel()
 	structured := envHeaders("content-type", c.StructuredContentType)
 	okStructured := func(mutate func(m map[string]any)) []byte {
 		m := map[string]any{"specversion": "1.0", "id": "e", "source": "s", "type": c.TypeLogout, "data": map[string]any{}}
@@ -192,15 +199,38 @@ func FuzzDecodeEnvelope(f *testing.F) {
 	f.Add([]byte("k"), c.StructuredContentType, "", "", []byte(`{"specversion":"1.0","id":"1","source":"s","type":"t","time":"2026-01-01T00:00:00Z","x":{"a":[1]}}`))
 	f.Add([]byte{}, "", "0.3", "", []byte{0xff})
 	f.Add([]byte{}, c.StructuredContentType, "", "", []byte(`null`))
+	f.Add([]byte(fxVOEN), "text/plain", "1.0", c.TypeLogout, []byte(`{"sessionId":"s","insurerVoen":"9802091761"}`))
+	f.Add([]byte(fxVOEN), "", "1.0", c.TypeLogout, []byte(`{"sessionId":"s","insurerVoen":"9802091761"}`))
+	f.Add([]byte(fxVOEN), "application/json; charset=latin1", "1.0", c.TypeLogout, []byte(`{"sessionId":"s","insurerVoen":"9802091761"}`))
+	f.Add([]byte(fxVOEN), "application/json", "1.0", c.TypeLogout, []byte("{\"sessionId\":\"\xff\xfe\xc3\",\"insurerVoen\":\"9802091761\"}"))
+	f.Add([]byte(nil), c.StructuredContentType, "", "", []byte("{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"s\",\"type\":\"t\",\"data\":{\"a\":\"\xff\"}}"))
+	f.Add([]byte(nil), c.StructuredContentType, "", "", []byte(`{"specversion":"1.0","id":"1","source":"s","type":"t","datacontenttype":"text/plain","data":{}}`))
 	f.Fuzz(func(t *testing.T, key []byte, contentType, specVersion, ceType string, value []byte) {
 		headers := envHeaders("content-type", contentType, "ce_specversion", specVersion, "ce_id", "id-1",
 			"ce_source", c.SourcePortal, "ce_type", ceType, "ce_partitionkey", string(key))
+		if cmd, err := c.DecodeCommand(key, headers, value); err == nil {
+			// A command is JSON in either mode: binary with application/json,
+			// structured with JSON data or none named.
+			ct := strings.ToLower(contentType)
+			if !strings.HasPrefix(ct, c.StructuredContentType) && !strings.HasPrefix(ct, c.JSONContentType) {
+				t.Fatalf("DecodeCommand accepted content-type %q", contentType)
+			}
+			if cmd.DataContentType != "" && !strings.HasPrefix(strings.ToLower(cmd.DataContentType), c.JSONContentType) {
+				t.Fatalf("DecodeCommand accepted datacontenttype %q", cmd.DataContentType)
+			}
+		} else if !errors.Is(err, c.ErrNotCloudEvent) && !errors.Is(err, c.ErrBadEnvelope) && !errors.Is(err, c.ErrTooLarge) &&
+			!errors.Is(err, c.ErrContentType) {
+			t.Fatalf("unexpected command error kind: %v", err)
+		}
 		env, err := c.DecodeEnvelope(key, headers, value)
 		if err != nil {
 			if !errors.Is(err, c.ErrNotCloudEvent) && !errors.Is(err, c.ErrBadEnvelope) && !errors.Is(err, c.ErrTooLarge) {
 				t.Fatalf("unexpected error kind: %v", err)
 			}
 			return
+		}
+		if strings.HasPrefix(strings.ToLower(contentType), c.StructuredContentType) && !utf8.Valid(value) {
+			t.Fatalf("decoded a structured event that is not UTF-8")
 		}
 		if env.ID == "" || env.Source == "" || env.Type == "" {
 			t.Fatalf("decoded an envelope without id, source or type: %+v", env)
@@ -223,11 +253,17 @@ func FuzzValidatePayload(f *testing.F) {
 	f.Add(uint8(3), []byte(`{"sessionId":"s","insurerVoen":"9802091761","page":1e400}`))
 	f.Add(uint8(7), []byte(`[[[[[[[[[[]]]]]]]]]]`))
 	f.Add(uint8(9), []byte("\xef\xbb\xbf{}"))
+	f.Add(uint8(3), []byte("{\"sessionId\":\"s\xff\xfe\xc3\",\"insurerVoen\":\"9802091761\"}"))
+	f.Add(uint8(3), []byte("{\"se\xc3ssionId\":\"s\",\"insurerVoen\":\"9802091761\"}"))
+	f.Add(uint8(5), []byte("{\"filter\":{\"surname\":\"\xed\xa0\x80\"}}"))
 	types := c.SchemaTypes()
 	goTypes := fixtureTypes()
 	f.Fuzz(func(t *testing.T, which uint8, data []byte) {
 		typ := types[int(which)%len(types)]
 		err := c.ValidatePayload(typ, data)
+		if (err == nil || errors.Is(err, c.ErrInvalidUTF8)) && errors.Is(err, c.ErrInvalidUTF8) == utf8.Valid(data) {
+			t.Fatalf("UTF-8 valid %v, but the error is %v", utf8.Valid(data), err)
+		}
 		if err != nil {
 			if !errors.Is(err, c.ErrSchemaViolation) {
 				t.Fatalf("unexpected error kind: %v", err)
@@ -240,13 +276,10 @@ func FuzzValidatePayload(f *testing.F) {
 		if !json.Valid(data) {
 			t.Fatalf("accepted invalid JSON %q", data)
 		}
-		// What the schema accepts, the Go type can hold; only a number Go's
-		// integer fields cannot take (1.0, 1e30) may still fail to decode.
+		// What the schema accepts, the Go type can hold, numbers included.
 		dec := json.NewDecoder(bytes.NewReader(data))
 		dec.DisallowUnknownFields()
-		err = dec.Decode(reflect.New(goTypes[typ]).Interface())
-		var ute *json.UnmarshalTypeError
-		if err != nil && !(errors.As(err, &ute) && strings.HasPrefix(ute.Value, "number")) {
+		if err := dec.Decode(reflect.New(goTypes[typ]).Interface()); err != nil {
 			t.Fatalf("schema accepts what %s cannot decode: %v", goTypes[typ], err)
 		}
 	})

@@ -99,6 +99,7 @@ func loadExamples(t *testing.T) []example {
 }
 
 func TestEveryTypeHasSchemaGoTypeAndExamples(t *testing.T) {
+	t.Parallel()
 	declared := declaredTypes(t)
 	fixtures := map[string]bool{}
 	for _, fx := range goFixtures() {
@@ -143,6 +144,7 @@ func TestEveryTypeHasSchemaGoTypeAndExamples(t *testing.T) {
 // pass, invalid ones break exactly one rule and the error does not echo the
 // offending value.
 func TestExamples(t *testing.T) {
+	t.Parallel()
 	for _, ex := range loadExamples(t) {
 		t.Run(ex.file, func(t *testing.T) {
 			err := contracts.ValidatePayload(ex.ceType, ex.data)
@@ -217,6 +219,7 @@ func valueAt(t *testing.T, data []byte, pointer string) any {
 // TestGoValuesMatchSchemas marshals a fully populated value of every Go type
 // and validates it against the schema of its CloudEvents type.
 func TestGoValuesMatchSchemas(t *testing.T) {
+	t.Parallel()
 	for _, fx := range goFixtures() {
 		t.Run(contractName(fx.ceType), func(t *testing.T) {
 			assertPopulated(t, reflect.ValueOf(fx.value), "", fx.zeroOK)
@@ -346,6 +349,7 @@ func jsonFields(typ reflect.Type) []jsonField {
 // same property names, required exactly where the Go field has no omitempty,
 // no other properties, and JSON types that Go produces.
 func TestSchemaShapesMatchGoTypes(t *testing.T) {
+	t.Parallel()
 	set := loadSchemaSet(t)
 	for typ, goType := range fixtureTypes() {
 		file := contractName(typ) + ".schema.json"
@@ -436,6 +440,7 @@ func asSlice(v any) []any { s, _ := v.([]any); return s }
 
 // TestSchemaFiles checks the files' headers and the naming rule.
 func TestSchemaFiles(t *testing.T) {
+	t.Parallel()
 	set := loadSchemaSet(t)
 	for file, doc := range set {
 		assert.Equal(t, "https://json-schema.org/draft/2020-12/schema", doc["$schema"], file)
@@ -466,6 +471,7 @@ func TestSchemaFiles(t *testing.T) {
 }
 
 func TestValidatePayloadErrors(t *testing.T) {
+	t.Parallel()
 	for _, typ := range []string{contracts.TypeNotice, "az.gov.dsmf.ssc.nope.v1", "", "line\nbreak"} {
 		err := contracts.ValidatePayload(typ, []byte(`{}`))
 		require.ErrorIs(t, err, contracts.ErrUnknownType, typ)
@@ -516,6 +522,7 @@ func TestValidatePayloadErrors(t *testing.T) {
 // when the last value is valid, because Go (and other readers) may act on
 // another one than the validator saw.
 func TestValidatePayloadDuplicateNames(t *testing.T) {
+	t.Parallel()
 	cases := map[string]string{
 		``:                   `{"sessionId":"s","insurerVoen":"9802091761","sessionId":"t"}`,
 		`/filter`:            `{"sessionId":"s","insurerVoen":"9802091761","filter":{"fin":"bad","fin":"5ZK8T3B"}}`,
@@ -536,6 +543,7 @@ func TestValidatePayloadDuplicateNames(t *testing.T) {
 // TestValidatePayloadConcurrent is meant for -race: the compiled schemas are
 // shared by every goroutine.
 func TestValidatePayloadConcurrent(t *testing.T) {
+	t.Parallel()
 	fixtures := goFixtures()
 	var wg sync.WaitGroup
 	for g := 0; g < 8; g++ {

@@ -78,6 +78,7 @@ func standardVerdict(t *testing.T, ceType string, data []byte) error {
 // TestExamplesHaveOneVerdict runs every example through both validators: the
 // service's and a standard one agree, and both agree with the file's name.
 func TestExamplesHaveOneVerdict(t *testing.T) {
+	t.Parallel()
 	for _, ex := range loadExamples(t) {
 		t.Run(ex.file, func(t *testing.T) {
 			service := contracts.ValidatePayload(ex.ceType, ex.data)
@@ -109,6 +110,7 @@ func schemaPattern(t *testing.T, file string, at ...string) *regexp.Regexp {
 // The date pattern is exactly the calendar: it accepts what time.Parse
 // accepts, leap days included, and nothing else.
 func TestDatePatternIsTheCalendar(t *testing.T) {
+	t.Parallel()
 	re := schemaPattern(t, "common.schema.json", "$defs", "date")
 	for _, year := range []int{0, 4, 100, 1900, 1985, 2000, 2023, 2024, 2026, 2100, 2400, 9996, 9999} {
 		for month := 0; month <= 13; month++ {
@@ -124,6 +126,7 @@ func TestDatePatternIsTheCalendar(t *testing.T) {
 // Whatever the date-time pattern accepts, the Go types decode; what Go
 // writes, the pattern accepts.
 func TestDateTimePatternIsWhatGoDecodes(t *testing.T) {
+	t.Parallel()
 	re := schemaPattern(t, "common.schema.json", "$defs", "dateTime")
 	accepted := []string{"2026-03-10T09:00:00Z", "2026-03-10T09:00:00+04:00", "2024-02-29T23:59:59.123456789-12:30",
 		"2026-01-05T06:00:00.5Z", "0000-01-01T00:00:00Z"}
@@ -155,6 +158,7 @@ func TestDateTimePatternIsWhatGoDecodes(t *testing.T) {
 // bytes that start as a PDF), which is what the service's content check
 // asserts.
 func TestBase64PatternsAreTheContentRules(t *testing.T) {
+	t.Parallel()
 	plain := schemaPattern(t, "common.schema.json", "$defs", "assertionSignature", "properties", "value")
 	pdf := schemaPattern(t, "ssc.notice.get.result.v1.schema.json", "properties", "pdf")
 	r := rand.New(rand.NewPCG(3, 4))

@@ -9,6 +9,7 @@ import (
 // The fast path never misses a repeated name that the full check finds, and
 // clears the plain documents commands are.
 func TestMayRepeatName(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		doc     string
 		repeats bool

@@ -84,6 +84,8 @@ func (v Violation) String() string {
 type SchemaError struct {
 	Type       string
 	Violations []Violation
+	// cause is a more specific error the violation also is (ErrInvalidUTF8).
+	cause error
 }
 
 func (e *SchemaError) Error() string {
@@ -94,7 +96,12 @@ func (e *SchemaError) Error() string {
 	return fmt.Sprintf("%s: %s: %s", ErrSchemaViolation, e.Type, strings.Join(parts, "; "))
 }
 
-func (e *SchemaError) Unwrap() error { return ErrSchemaViolation }
+func (e *SchemaError) Unwrap() []error {
+	if e.cause != nil {
+		return []error{ErrSchemaViolation, e.cause}
+	}
+	return []error{ErrSchemaViolation}
+}
 
 // schemaFiles maps each CloudEvents type to its schema file name. Built once
 // from the embedded directory, so adding a file adds a type.
@@ -192,7 +199,10 @@ func CompileSchemas() error {
 // ValidatePayload checks JSON data against the schema of its CloudEvents
 // type. It returns nil, an error wrapping ErrUnknownType, or one wrapping
 // ErrSchemaViolation: a *SchemaError, or ErrNotJSON as well. An object that
-// repeats a member name is a violation (keyword "duplicateName").
+// repeats a member name is a violation (keyword "duplicateName"); so is a
+// string that is not UTF-8 (keyword "utf8", wrapping ErrInvalidUTF8 too:
+// refused, never repaired) and a number the Go types cannot hold (keyword
+// "integer").
 func ValidatePayload(ceType string, data []byte) error {
 	schemas, err := compiled()
 	if err != nil {
@@ -209,6 +219,10 @@ func ValidatePayload(ceType string, data []byte) error {
 		// The decoder's message quotes input characters; leave it out.
 		return fmt.Errorf("%w: %w: %s", ErrSchemaViolation, ErrNotJSON, ceType)
 	}
+	// The decoder replaced bytes that are not UTF-8; refuse them instead.
+	if err := checkUTF8(ceType, data); err != nil {
+		return err
+	}
 	// Objects with a repeated name are refused: the validator sees the last
 	// value while other readers may take the first, and that difference is
 	// how a checked document smuggles an unchecked value past the schema.
@@ -219,7 +233,7 @@ func ValidatePayload(ceType string, data []byte) error {
 	}
 	err = sch.Validate(doc)
 	if err == nil {
-		return nil
+		return checkIntegers(ceType, doc)
 	}
 	var ve *jsonschema.ValidationError
 	if !errors.As(err, &ve) {
@@ -275,13 +289,39 @@ func pointer(loc []string) string {
 }
 
 // duplicateName reports the JSON pointer of the first object that repeats a
-// member name. data is known to be one valid JSON document. The walk is
-// iterative, so deep nesting costs memory for the stack only.
+// member name. data is known to be one valid JSON document.
 func duplicateName(data []byte) (string, bool) {
+	names := map[string]map[string]struct{}{} // by the object's pointer
+	dup, found := "", false
+	walkJSON(data, func(ptr string, isName bool, tok json.Token, _ int) bool {
+		if !isName {
+			return true
+		}
+		name, _ := tok.(string)
+		seen := names[ptr]
+		if seen == nil {
+			seen = map[string]struct{}{}
+			names[ptr] = seen
+		}
+		if _, ok := seen[name]; ok {
+			dup, found = ptr, true
+			return false
+		}
+		seen[name] = struct{}{}
+		return true
+	})
+	return dup, found
+}
+
+// walkJSON calls visit with every member name (isName, ptr is the object's
+// pointer) and every scalar value (ptr is the value's) of data, and the
+// offset just past the token, until visit returns false or data ends or
+// stops parsing. The walk is iterative, so deep nesting costs memory for the
+// stack only.
+func walkJSON(data []byte, visit func(ptr string, isName bool, tok json.Token, end int) bool) {
 	type frame struct {
 		pointer   string
 		object    bool
-		names     map[string]struct{}
 		expectKey bool
 		key       string // object: the current member's name
 		index     int    // array: the current element's index
@@ -313,9 +353,10 @@ func duplicateName(data []byte) (string, bool) {
 	dec.UseNumber()
 	for {
 		tok, err := dec.Token()
-		if err != nil { // io.EOF, or malformed input the caller already refused
-			return "", false
+		if err != nil { // io.EOF, or malformed input
+			return
 		}
+		end := int(dec.InputOffset())
 		switch tok {
 		case json.Delim('{'), json.Delim('['):
 			stack = append(stack, &frame{pointer: child(), object: tok == json.Delim('{'), expectKey: true})
@@ -327,16 +368,14 @@ func duplicateName(data []byte) (string, bool) {
 		}
 		if top := len(stack) - 1; top >= 0 && stack[top].object && stack[top].expectKey {
 			f := stack[top]
-			name, _ := tok.(string)
-			if f.names == nil {
-				f.names = map[string]struct{}{}
+			if !visit(f.pointer, true, tok, end) {
+				return
 			}
-			if _, seen := f.names[name]; seen {
-				return f.pointer, true
-			}
-			f.names[name] = struct{}{}
-			f.key, f.expectKey = name, false
+			f.key, f.expectKey = tok.(string), false
 			continue
+		}
+		if !visit(child(), false, tok, end) {
+			return
 		}
 		done()
 	}

@@ -77,6 +77,7 @@ func TestSigningVectors(t *testing.T) {
 }
 
 func TestCanonicalFormIsJCS(t *testing.T) {
+	t.Parallel()
 	// Members sorted by UTF-16 code units, no whitespace, minimal escaping,
 	// non-ASCII kept, the signature member left out.
 	out, err := c.CanonicalAssertion([]byte(`{ "b": "Ə\n\"x\"", "a": true, "signature": {"keyId":"k"}, "c": {"z": null, "y": [1, 2]},
@@ -88,6 +89,7 @@ func TestCanonicalFormIsJCS(t *testing.T) {
 }
 
 func TestVerifyAssertionRefusals(t *testing.T) {
+	t.Parallel()
 	pub, priv, err := ed25519.GenerateKey(nil)
 	require.NoError(t, err)
 	keys := c.KeySet{"k1": pub}

@@ -15,6 +15,7 @@ import (
 const officer = "officer-188"
 
 func TestTypeFor(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		reason domain.Reason
 		want   domain.ApplicationType
@@ -80,6 +81,7 @@ func appIn(t *testing.T, id string, s domain.Status) domain.Application {
 }
 
 func TestNewDraft(t *testing.T) {
+	t.Parallel()
 	a, err := domain.NewDraft("a-1", "SSC-9802091761-000001", insurer, domain.ReasonDocumentChanged, person(), t0)
 	require.NoError(t, err)
 	assert.Equal(t, "a-1", a.ID)
@@ -104,6 +106,7 @@ func TestNewDraft(t *testing.T) {
 }
 
 func TestChangeDraft(t *testing.T) {
+	t.Parallel()
 	a := draft(t, "a-1", domain.ReasonDocumentChanged)
 	later := t0.Add(30 * time.Minute)
 	p := person()
@@ -126,6 +129,7 @@ func TestChangeDraft(t *testing.T) {
 }
 
 func TestChangeRefusedOnceSigned(t *testing.T) {
+	t.Parallel()
 	for _, s := range []domain.Status{domain.StatusSubmitted, domain.StatusInProcessing, domain.StatusCompleted, domain.StatusRejected} {
 		t.Run(string(s), func(t *testing.T) {
 			a := appIn(t, "a-1", s)
@@ -137,6 +141,7 @@ func TestChangeRefusedOnceSigned(t *testing.T) {
 }
 
 func TestSubmit(t *testing.T) {
+	t.Parallel()
 	a := draft(t, "a-1", domain.ReasonCertificateLost)
 	at := t0.Add(time.Hour)
 	sig := signature(at)
@@ -162,6 +167,7 @@ func TestSubmit(t *testing.T) {
 }
 
 func TestSubmitWithOtherApplicationsOfThePerson(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name  string
 		other domain.Status
@@ -191,6 +197,7 @@ func TestSubmitWithOtherApplicationsOfThePerson(t *testing.T) {
 }
 
 func TestSubmitListingItselfIsNotAConflict(t *testing.T) {
+	t.Parallel()
 	a := draft(t, "a-1", domain.ReasonDataError)
 	self := a
 	self.Status = domain.StatusSubmitted // as a stale read of the same id might show it
@@ -199,6 +206,7 @@ func TestSubmitListingItselfIsNotAConflict(t *testing.T) {
 }
 
 func TestCanDeleteOnlyDrafts(t *testing.T) {
+	t.Parallel()
 	want := map[domain.Status]error{
 		domain.StatusDraft:        nil,
 		domain.StatusSubmitted:    domain.ErrApplicationSigned,
@@ -214,6 +222,7 @@ func TestCanDeleteOnlyDrafts(t *testing.T) {
 }
 
 func TestInProgress(t *testing.T) {
+	t.Parallel()
 	want := map[domain.Status]bool{
 		domain.StatusDraft: false, domain.StatusSubmitted: true, domain.StatusInProcessing: true,
 		domain.StatusCompleted: false, domain.StatusRejected: false,
@@ -226,6 +235,7 @@ func TestInProgress(t *testing.T) {
 // TestDecideTransitions is the back office's whole state machine: every
 // status × every decision.
 func TestDecideTransitions(t *testing.T) {
+	t.Parallel()
 	statuses := []domain.Status{domain.StatusDraft, domain.StatusSubmitted, domain.StatusInProcessing, domain.StatusCompleted, domain.StatusRejected}
 	decisions := []domain.Decision{domain.DecisionTakeIntoProcessing, domain.DecisionIssueCertificate, domain.DecisionReject}
 	// to[from][decision] is the status reached; absent means refused.
@@ -278,6 +288,7 @@ func TestDecideTransitions(t *testing.T) {
 }
 
 func TestDecideUnknownDecision(t *testing.T) {
+	t.Parallel()
 	a := appIn(t, "a-1", domain.StatusSubmitted)
 	b, err := a.Decide("approve", "2025-03-12", "", officer, t0)
 	requireCode(t, err, domain.ErrInvalidOption)
@@ -285,6 +296,7 @@ func TestDecideUnknownDecision(t *testing.T) {
 }
 
 func TestDecideIssueCertificateNeedsADate(t *testing.T) {
+	t.Parallel()
 	for _, date := range []string{"", "2025-02-30", "12.03.2025", "2025-3-12", "2025-03-12T10:00:00Z"} {
 		t.Run(date, func(t *testing.T) {
 			a := appIn(t, "a-1", domain.StatusInProcessing)
@@ -301,6 +313,7 @@ func TestDecideIssueCertificateNeedsADate(t *testing.T) {
 }
 
 func TestDecideRejectNeedsAReason(t *testing.T) {
+	t.Parallel()
 	for _, from := range []domain.Status{domain.StatusSubmitted, domain.StatusInProcessing} {
 		t.Run(string(from), func(t *testing.T) {
 			a := appIn(t, "a-1", from)
@@ -319,6 +332,7 @@ func TestDecideRejectNeedsAReason(t *testing.T) {
 }
 
 func TestHistoryAndNoticeVersionsThroughALifecycle(t *testing.T) {
+	t.Parallel()
 	a := draft(t, "a-1", domain.ReasonCertificateUnused)
 	assert.Equal(t, 0, a.NoticeVersion())
 	a, err := a.Change(domain.ReasonCertificateLost, person(), t0.Add(time.Minute))
@@ -348,6 +362,7 @@ func TestHistoryAndNoticeVersionsThroughALifecycle(t *testing.T) {
 }
 
 func TestDecisionsDoNotShareHistoryBetweenBranches(t *testing.T) {
+	t.Parallel()
 	// Two decisions taken on the same value (e.g. a retried command) must not
 	// overwrite each other's history through a shared backing array.
 	a := appIn(t, "a-1", domain.StatusSubmitted)
@@ -361,6 +376,7 @@ func TestDecisionsDoNotShareHistoryBetweenBranches(t *testing.T) {
 }
 
 func TestCertificateStatusAfter(t *testing.T) {
+	t.Parallel()
 	want := map[domain.Status]domain.CertificateStatus{
 		domain.StatusDraft:        domain.CertificateActive,
 		domain.StatusSubmitted:    domain.CertificateActive,
@@ -379,6 +395,7 @@ func TestCertificateStatusAfter(t *testing.T) {
 }
 
 func TestApplicationNumber(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		seq  int64
 		want string

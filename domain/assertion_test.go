@@ -8,6 +8,7 @@ import (
 )
 
 func TestAssertionWindow(t *testing.T) {
+	t.Parallel()
 	w := domain.AssertionWindow{MaxAge: 5 * time.Minute, Skew: 30 * time.Second}
 	cases := []struct {
 		name     string

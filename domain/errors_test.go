@@ -26,9 +26,11 @@ var sentinels = []*domain.Error{
 	domain.ErrDocumentNotFound, domain.ErrSSNMismatch, domain.ErrNotInsuredHere, domain.ErrDocumentExpired,
 	domain.ErrInvalidReason, domain.ErrApplicationNotFound, domain.ErrApplicationOpen, domain.ErrApplicationSigned,
 	domain.ErrInvalidTransition, domain.ErrDecisionIncomplete, domain.ErrNoticeNotAvailable,
+	domain.ErrContentType, domain.ErrInvalidUTF8, domain.ErrDeadLetterFailed,
 }
 
 func TestCodesAreUniqueAndDocumented(t *testing.T) {
+	t.Parallel()
 	upperSnake := regexp.MustCompile(`^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$`)
 	codes := domain.Codes()
 	require.NotEmpty(t, codes)
@@ -49,6 +51,7 @@ func TestCodesAreUniqueAndDocumented(t *testing.T) {
 }
 
 func TestEverySentinelIsInTheCatalogue(t *testing.T) {
+	t.Parallel()
 	byCode := map[string]*domain.Error{}
 	for _, e := range domain.Codes() {
 		byCode[e.Code] = e
@@ -59,6 +62,7 @@ func TestEverySentinelIsInTheCatalogue(t *testing.T) {
 }
 
 func TestSentinelsAreDistinct(t *testing.T) {
+	t.Parallel()
 	for i, a := range sentinels {
 		for j, b := range sentinels {
 			assert.Equal(t, i == j, errors.Is(a, b), "%s vs %s", a.Code, b.Code)
@@ -67,6 +71,7 @@ func TestSentinelsAreDistinct(t *testing.T) {
 }
 
 func TestWithKeepsTheCode(t *testing.T) {
+	t.Parallel()
 	for _, s := range sentinels {
 		d := s.With("application %s", "a-1")
 		assert.Equal(t, s.Code, d.Code)
@@ -88,11 +93,13 @@ func TestWithKeepsTheCode(t *testing.T) {
 }
 
 func TestErrorMessage(t *testing.T) {
+	t.Parallel()
 	assert.Equal(t, "INVALID_FIN: "+domain.ErrInvalidFIN.EN, domain.ErrInvalidFIN.Error())
 	assert.Equal(t, "GRANT_DUPLICATE: "+domain.ErrGrantDuplicate.EN+" (grant g-1)", domain.ErrGrantDuplicate.With("grant %s", "g-1").Error())
 }
 
 func TestAsErrorOnForeignErrors(t *testing.T) {
+	t.Parallel()
 	_, ok := domain.AsError(errors.New("disk full"))
 	assert.False(t, ok)
 	_, ok = domain.AsError(nil)
@@ -101,6 +108,7 @@ func TestAsErrorOnForeignErrors(t *testing.T) {
 }
 
 func TestOpenApplicationIDOnlyForAlreadyOpen(t *testing.T) {
+	t.Parallel()
 	assert.Equal(t, "app-7", domain.ErrApplicationOpen.With("%s", "app-7").OpenApplicationID())
 	assert.Empty(t, domain.ErrApplicationNotFound.With("%s", "app-7").OpenApplicationID())
 	var none *domain.Error

@@ -11,6 +11,7 @@ import (
 )
 
 func TestNewGrantee(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name              string
 		method            domain.Method
@@ -46,6 +47,7 @@ func TestNewGrantee(t *testing.T) {
 }
 
 func TestGranteeSigns(t *testing.T) {
+	t.Parallel()
 	card, asan := cardGrantee(t), asanGrantee(t)
 	cases := []struct {
 		name             string
@@ -74,6 +76,7 @@ func TestGranteeSigns(t *testing.T) {
 }
 
 func TestNewGrantUnlimitedByDefault(t *testing.T) {
+	t.Parallel()
 	req := domain.GrantRequest{ID: "g-1", InsurerVOEN: insurer, Service: domain.ServiceCertificate, Grantee: cardGrantee(t)}
 	g, err := domain.NewGrant(req, ownerFIN, nil, t0)
 	require.NoError(t, err)
@@ -92,6 +95,7 @@ func TestNewGrantUnlimitedByDefault(t *testing.T) {
 }
 
 func TestNewGrantPeriod(t *testing.T) {
+	t.Parallel()
 	late := time.Date(2025, 3, 10, 21, 0, 0, 0, time.UTC) // already 2025-03-11 in Baku
 	cases := []struct {
 		name       string
@@ -135,6 +139,7 @@ func TestNewGrantPeriod(t *testing.T) {
 }
 
 func TestGrantInForceBoundaryDays(t *testing.T) {
+	t.Parallel()
 	g := grant(t, "g-1", cardGrantee(t), true, "2025-03-10", "2025-03-20")
 	cases := []struct {
 		day  domain.Date
@@ -156,6 +161,7 @@ func TestGrantInForceBoundaryDays(t *testing.T) {
 }
 
 func TestGrantInForceOneDayGrant(t *testing.T) {
+	t.Parallel()
 	g := grant(t, "g-1", cardGrantee(t), true, "2025-03-12", "2025-03-12")
 	requireCode(t, g.InForce("2025-03-11"), domain.ErrGrantNotStarted)
 	requireCode(t, g.InForce("2025-03-12"), nil)
@@ -163,6 +169,7 @@ func TestGrantInForceOneDayGrant(t *testing.T) {
 }
 
 func TestRevokedGrantIsNeverInForce(t *testing.T) {
+	t.Parallel()
 	for _, g := range []domain.Grant{
 		grant(t, "unlimited", cardGrantee(t), false, "", ""),
 		grant(t, "limited", cardGrantee(t), true, "2025-03-10", "2025-03-20"),
@@ -175,6 +182,7 @@ func TestRevokedGrantIsNeverInForce(t *testing.T) {
 }
 
 func TestGrantRevoke(t *testing.T) {
+	t.Parallel()
 	g := grant(t, "g-1", asanGrantee(t), false, "", "")
 	at := t0.Add(time.Hour)
 	r, err := g.Revoke(at)
@@ -190,6 +198,7 @@ func TestGrantRevoke(t *testing.T) {
 }
 
 func TestNewGrantServices(t *testing.T) {
+	t.Parallel()
 	require.Len(t, domain.Services, 4, "the portal offers four DSMF e-services")
 	for _, s := range domain.Services {
 		_, err := domain.NewGrant(domain.GrantRequest{ID: "g", InsurerVOEN: insurer, Service: s, Grantee: cardGrantee(t)}, ownerFIN, nil, t0)
@@ -202,6 +211,7 @@ func TestNewGrantServices(t *testing.T) {
 }
 
 func TestNewGrantToOwnerRefused(t *testing.T) {
+	t.Parallel()
 	self, err := domain.NewGrantee(domain.MethodCard, "RYTN777777", "", ownerFIN)
 	require.NoError(t, err)
 	selfAsan, err := domain.NewGrantee(domain.MethodAsan, "", "+994701234567", ownerFIN)
@@ -213,6 +223,7 @@ func TestNewGrantToOwnerRefused(t *testing.T) {
 }
 
 func TestNewGrantDuplicates(t *testing.T) {
+	t.Parallel()
 	existing := grant(t, "g-1", cardGrantee(t), false, "", "")
 	otherCard, err := domain.NewGrantee(domain.MethodCard, "RYTN999999", "", deputyFIN)
 	require.NoError(t, err)

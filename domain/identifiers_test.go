@@ -12,6 +12,7 @@ import (
 )
 
 func TestValidateFIN(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name string
 		in   string
@@ -51,6 +52,7 @@ func TestValidateFIN(t *testing.T) {
 }
 
 func TestValidateSSN(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name string
 		in   string
@@ -80,6 +82,7 @@ func TestValidateSSN(t *testing.T) {
 }
 
 func TestValidateVOEN(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name string
 		in   string
@@ -107,6 +110,7 @@ func TestValidateVOEN(t *testing.T) {
 }
 
 func TestMobilePrefixesAreTwoDistinctDigits(t *testing.T) {
+	t.Parallel()
 	require.NotEmpty(t, domain.MobilePrefixes)
 	seen := map[string]bool{}
 	for _, p := range domain.MobilePrefixes {
@@ -118,6 +122,7 @@ func TestMobilePrefixesAreTwoDistinctDigits(t *testing.T) {
 }
 
 func TestValidatePhoneEveryOperatorPrefix(t *testing.T) {
+	t.Parallel()
 	for _, p := range domain.MobilePrefixes {
 		n := "+994" + p + "1234567"
 		requireCode(t, domain.ValidatePhone(n), nil)
@@ -125,6 +130,7 @@ func TestValidatePhoneEveryOperatorPrefix(t *testing.T) {
 }
 
 func TestValidatePhone(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name string
 		in   string
@@ -163,6 +169,7 @@ func TestValidatePhone(t *testing.T) {
 }
 
 func TestValidateCardNumber(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name string
 		in   string
@@ -192,6 +199,7 @@ func TestValidateCardNumber(t *testing.T) {
 }
 
 func TestParseDate(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name string
 		in   string
@@ -239,6 +247,7 @@ func TestParseDate(t *testing.T) {
 }
 
 func TestDatesCompareAsStrings(t *testing.T) {
+	t.Parallel()
 	a, err := domain.ParseDate("2024-12-31")
 	require.NoError(t, err)
 	b, err := domain.ParseDate("2025-01-01")
@@ -248,6 +257,7 @@ func TestDatesCompareAsStrings(t *testing.T) {
 }
 
 func TestDateOfIsTheCalendarDayInBaku(t *testing.T) {
+	t.Parallel()
 	ny, err := time.LoadLocation("America/New_York")
 	if err != nil {
 		ny = time.FixedZone("EST", -5*60*60)
@@ -278,6 +288,7 @@ func TestDateOfIsTheCalendarDayInBaku(t *testing.T) {
 }
 
 func TestBakuIsUTCPlusFour(t *testing.T) {
+	t.Parallel()
 	for _, m := range []time.Month{time.January, time.July} {
 		_, off := time.Date(2025, m, 1, 0, 0, 0, 0, domain.Baku).Zone()
 		assert.Equal(t, 4*60*60, off, "month %s", m)

@@ -9,6 +9,7 @@ import (
 )
 
 func TestLookupPerson(t *testing.T) {
+	t.Parallel()
 	query := domain.LookupQuery{DocumentType: domain.DocumentIDCard, FIN: personFIN, SSN: personSSN, InsurerVOEN: insurer}
 	p := person()
 	doc, ins := p.Document, p.Insured
@@ -77,6 +78,7 @@ func TestLookupPerson(t *testing.T) {
 }
 
 func TestLookupPersonShowsWhatAXTARDisplays(t *testing.T) {
+	t.Parallel()
 	p := person()
 	p.Document.Gender, p.Document.Citizenship, p.Document.BirthPlace, p.Document.IssuingAuthority = "kişi", "Azərbaycan", "Bakı", "DİN"
 	q := domain.LookupQuery{DocumentType: domain.DocumentIDCard, FIN: personFIN, SSN: personSSN, InsurerVOEN: insurer}

@@ -26,6 +26,7 @@ func registryApp(t *testing.T, id, surname, name string, reason domain.Reason, s
 }
 
 func TestRegistryFilterMatchesEachColumn(t *testing.T) {
+	t.Parallel()
 	signed := t0.Add(24 * time.Hour)
 	a := registryApp(t, "1", "ƏLİYEVA", "ŞƏHLA", domain.ReasonCertificateLost, &signed, t0)
 	cases := []struct {
@@ -63,12 +64,14 @@ func TestRegistryFilterMatchesEachColumn(t *testing.T) {
 }
 
 func TestRegistryFilterValidates(t *testing.T) {
+	t.Parallel()
 	requireCode(t, domain.RegistryFilter{SSNDateFrom: "2025-13-01"}.Validate(), domain.ErrInvalidDate)
 	requireCode(t, domain.RegistryFilter{AppliedTo: "yesterday"}.Validate(), domain.ErrInvalidDate)
 	requireCode(t, domain.RegistryFilter{Type: "copy"}.Validate(), domain.ErrInvalidOption)
 }
 
 func TestRegistrySortsNewestFirst(t *testing.T) {
+	t.Parallel()
 	d1, d3 := t0, t0.Add(48*time.Hour)
 	older := registryApp(t, "1", "A", "A", domain.ReasonCertificateLost, &d1, t0)
 	draft := registryApp(t, "2", "B", "B", domain.ReasonCertificateLost, nil, t0.Add(24*time.Hour))
@@ -79,6 +82,7 @@ func TestRegistrySortsNewestFirst(t *testing.T) {
 }
 
 func TestPages(t *testing.T) {
+	t.Parallel()
 	p, err := domain.NewPage(0, 0)
 	require.NoError(t, err)
 	assert.Equal(t, domain.Page{Number: 1, Size: domain.DefaultPageSize}, p)

@@ -11,6 +11,7 @@ import (
 )
 
 func TestDecideLogin(t *testing.T) {
+	t.Parallel()
 	inForce := grant(t, "g-in-force", cardGrantee(t), false, "", "")
 	asanInForce := grant(t, "g-asan", asanGrantee(t), false, "", "")
 	notStarted := grant(t, "g-not-started", cardGrantee(t), true, "2025-03-11", "2025-03-20")
@@ -112,6 +113,7 @@ func openSession(role domain.Role, signer domain.Signer, grantID string) domain.
 }
 
 func TestSessionAuthorize(t *testing.T) {
+	t.Parallel()
 	const idle = 15 * time.Minute
 	live := grant(t, "g-1", cardGrantee(t), false, "", "")
 	facts := domain.SessionFacts{Grant: &live}
@@ -183,6 +185,7 @@ func TestSessionAuthorize(t *testing.T) {
 // TestAuthorisationMatrix walks every role × every action, both through
 // Allowed and through an open session with everything else in order.
 func TestAuthorisationMatrix(t *testing.T) {
+	t.Parallel()
 	actions := []domain.Action{
 		domain.ActLogout, domain.ActViewProfile, domain.ActManageGrants, domain.ActLookupPerson,
 		domain.ActEditDraft, domain.ActSubmit, domain.ActViewRegistry,
@@ -230,6 +233,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 }
 
 func TestSections(t *testing.T) {
+	t.Parallel()
 	assert.Equal(t, []string{"insurer", "grants", "applications"}, domain.Sections(domain.RoleOwner))
 	assert.Equal(t, []string{"insurer", "applications"}, domain.Sections(domain.RoleDelegate))
 	require.NotContains(t, domain.Sections(domain.RoleDelegate), "grants", "only the stamp holder sees the grants section")

@@ -16,6 +16,7 @@ import (
 // imza as a delegate; the owner revokes; the deputy's next command is
 // refused; after a restart the registry of grants is unchanged.
 func TestAccessWalkThrough(t *testing.T) {
+	t.Parallel()
 	h := testkit.Start(t, testkit.Options{})
 	voen := testkit.Insurer.VOEN
 

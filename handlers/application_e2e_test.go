@@ -20,6 +20,7 @@ import (
 // status and notice following, refusal to delete a confirmed application,
 // and another insurer's session seeing nothing of it.
 func TestApplicationWalkThrough(t *testing.T) {
+	t.Parallel()
 	h := testkit.Start(t, testkit.Options{})
 	voen := testkit.Insurer.VOEN
 	owner := h.Login(testkit.DirectorLogin(voen))

@@ -6,29 +6,46 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/ThreeDotsLabs/watermill/message"
 
 	"github.com/dsmf/ssc-adapter/contracts"
 	"github.com/dsmf/ssc-adapter/domain"
 )
 
-// The audit trail: Handle ends every command it takes from a command topic
-// with one contracts.AuditRecord on contracts.TopicAudit (see contracts/audit.go
-// for what a record holds and why a consumer deduplicates).
+// The audit trail: the Audit middleware ends every message it takes from a
+// command topic with one contracts.AuditRecord on contracts.TopicAudit (see
+// contracts/audit.go for what a record holds and why a consumer deduplicates).
 
-// intakeRefusedType is the message type Handle reports for a record that did
+// Audit gives the message an outbox, and once the message is handled
+// publishes its audit record and flushes the outbox: the answers and the
+// record in one produce. A message to be retried leaves nothing behind: it
+// is audited and answered when it is handled.
+func (h *Handler) Audit(next message.HandlerFunc) message.HandlerFunc {
+	return func(msg *message.Message) ([]*message.Message, error) {
+		ctx := msg.Context()
+		ob := &outbox{out: h.broker}
+		msg.SetContext(withOutbox(ctx, ob))
+		defer msg.SetContext(ctx)
+		msgs, err := next(msg)
+		p := progressOf(msg)
+		if err = h.audit(msg.Context(), p.in, p.cmd, p.typ, p.outcome, err); err != nil {
+			ob.drop()
+			return msgs, err
+		}
+		flushed := time.Now()
+		err = ob.flush(ctx)
+		h.observer.Waited(StageWriteAnswer, time.Since(flushed))
+		return msgs, err
+	}
+}
+
+// intakeRefusedType is the message type Metrics reports for a record that did
 // not pass intake (its initial value of typ).
 const intakeRefusedType = "invalid"
-
-// deadLetterCodes are the codes intake dead-letters a record with (reject).
-// Intake's other refusals, a mistyped field or a key that is not the
-// insurer's, are answered only: they are refusals.
-var deadLetterCodes = map[string]bool{
-	domain.ErrMalformed.Code:   true,
-	domain.ErrUnknownType.Code: true,
-	domain.ErrSchema.Code:      true,
-}
 
 // maxAuditID is the longest id an audit record copies (the schemas' id).
 const maxAuditID = 128

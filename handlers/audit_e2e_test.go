@@ -31,6 +31,7 @@ func auditOf(t *testing.T, r testkit.Received) contracts.AuditRecord {
 // twice with the same outcome, which a consumer deduplicates by command id
 // and outcome.
 func TestEveryCommandLeavesOneAuditRecord(t *testing.T) {
+	t.Parallel()
 	h := testkit.Start(t, testkit.Options{})
 	voen, other := testkit.Insurer.VOEN, testkit.OtherInsurer.VOEN
 	emp := testkit.Employee()

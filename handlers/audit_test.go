@@ -49,6 +49,7 @@ func unitLogin(t *testing.T, h *handlers.Handler, log *memoryLog) testkit.Sessio
 // transient, and the retry, answered from the recorded outcome, is audited
 // once with that outcome.
 func TestAuditTransientFailureLeavesNoRecord(t *testing.T) {
+	t.Parallel()
 	h, log := newUnit(t, nil)
 	ctx := context.Background()
 	broker := errors.New("kafka: broker not available")
@@ -89,6 +90,7 @@ func TestAuditTransientFailureLeavesNoRecord(t *testing.T) {
 // Issue 8: a permanent failure (a panic, or an error no retry mends) is
 // audited once as "failed" with INTERNAL_ERROR.
 func TestAuditPermanentFailureIsFailed(t *testing.T) {
+	t.Parallel()
 	for name, r := range map[string]renderer{
 		"panic": func(contracts.Notice) ([]byte, error) { panic("font table corrupt") },
 		"error": func(contracts.Notice) ([]byte, error) { return nil, errors.New("font table corrupt") },
@@ -118,6 +120,7 @@ func TestAuditPermanentFailureIsFailed(t *testing.T) {
 // is not the insurer's) as refused; nothing from a payload no schema vouches
 // for is copied, and no record holds the personal data sent.
 func TestAuditRecordsOfIntake(t *testing.T) {
+	t.Parallel()
 	h, log := newUnit(t, nil)
 	ctx := context.Background()
 	s := unitLogin(t, h, log)
@@ -198,6 +201,7 @@ func TestAuditRecordsOfIntake(t *testing.T) {
 // Issue 8: a back-office decision is audited as the back office's, without
 // a session; a refused one with its code.
 func TestAuditBackOfficeDecision(t *testing.T) {
+	t.Parallel()
 	h, log := newUnit(t, nil)
 	decision := testkit.Decision(testkit.Insurer.VOEN, "no-such-application", contracts.DecisionReject)
 	in := inbound(t, decision)

@@ -117,6 +117,7 @@ func authzOutcome(r testkit.Reply) string {
 // Issue 8: every cell of the authorisation matrix (roles × actions), walked
 // through Kafka for each kind of principal, and every cross-insurer attempt.
 func TestAuthzMatrixThroughHandlers(t *testing.T) {
+	t.Parallel()
 	h := testkit.Start(t, testkit.Options{})
 	voenA, voenB := testkit.Insurer.VOEN, testkit.OtherInsurer.VOEN
 

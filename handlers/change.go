@@ -83,7 +83,7 @@ func (h *Handler) record(ctx context.Context, c command, decide func(v View, met
 		start := time.Now()
 		if err := h.out.Publish(ctx, FromEnvelope(contracts.TopicEvents, env)); err != nil {
 			h.state.Forget(c.id, wait)
-			return domain.Outcome{}, fmt.Errorf("%w: write event: %v", ErrTransient, err)
+			return domain.Outcome{}, fmt.Errorf("%w: write event: %w", ErrTransient, err)
 		}
 		written := time.Now()
 		h.observer.Waited(StageWriteEvent, written.Sub(start))

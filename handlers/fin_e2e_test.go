@@ -12,6 +12,7 @@ import (
 // A FIN with the letter O is never issued: the look-up is answered
 // INVALID_FIN naming the field, not DOCUMENT_NOT_FOUND, and is no poison.
 func TestFINWithLetterOIsInvalidFIN(t *testing.T) {
+	t.Parallel()
 	h := testkit.Start(t, testkit.Options{})
 	s := h.Login(testkit.DirectorLogin(testkit.Insurer.VOEN))
 	r := h.Request(testkit.PersonLookup(s, func(c *contracts.PersonLookup) { c.FIN = "7QLO4CD" }))

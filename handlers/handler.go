@@ -1,15 +1,14 @@
 package handlers
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
-	"runtime/debug"
 	"time"
 
+	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/google/uuid"
 
 	"github.com/dsmf/ssc-adapter/contracts"
@@ -34,12 +33,16 @@ type Config struct {
 
 // Handler decides commands.
 type Handler struct {
-	cfg      Config
-	state    State
-	out      Publisher
-	notices  NoticeRenderer
-	observer Observer
-	log      *slog.Logger
+	cfg   Config
+	state State
+	// out publishes into the outbox of the message being handled (it
+	// travels in the context), broker straight to the broker.
+	out, broker Publisher
+	notices     NoticeRenderer
+	observer    Observer
+	log         *slog.Logger
+	// chain is Decide within Middlewares, for Handle.
+	chain message.HandlerFunc
 }
 
 // New builds a handler. observer and log may be nil.
@@ -62,71 +65,15 @@ func New(cfg Config, state State, out Publisher, notices NoticeRenderer, observe
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Handler{cfg: cfg, state: state, out: out, notices: notices, observer: observer, log: log}
+	h := &Handler{cfg: cfg, state: state, out: viaOutbox{broker: out}, broker: out, notices: notices,
+		observer: observer, log: log}
+	h.chain = h.compose()
+	return h
 }
 
 // ErrTransient marks a failure worth retrying (the broker, a timeout): the
 // message is redelivered, and the outcomes memory makes the retry safe.
 var ErrTransient = errors.New("transient failure")
-
-// Handle decides one consumed record. It returns an error only for a
-// transient failure (the broker): the message is then retried with backoff
-// and never dropped. Everything else is answered, dead-lettered, or both,
-// and acknowledged: a permanent failure is not retried forever.
-func (h *Handler) Handle(ctx context.Context, in Inbound) error {
-	ob := &outbox{out: h.out}
-	withOutbox := *h
-	withOutbox.out = ob
-	return withOutbox.handleRecord(ctx, in, ob)
-}
-
-// handleRecord is Handle with the command's writes held in ob, and written
-// with its audit record.
-func (h *Handler) handleRecord(ctx context.Context, in Inbound, ob *outbox) (err error) {
-	start := time.Now()
-	typ, outcome := "invalid", ""
-	var decoded *command // once intake passed
-	defer func() {
-		if p := recover(); p != nil {
-			// The panic's value may hold message data: log where, not what.
-			ob.drop() // whatever was answered before it: the answer is INTERNAL_ERROR
-			outcome, err = h.failPermanently(ctx, in, fmt.Errorf("panic (%T) at:\n%s", p, debug.Stack()))
-		}
-		err = h.audit(ctx, in, decoded, typ, outcome, err)
-		if err == nil {
-			flushed := time.Now()
-			err = ob.flush(ctx)
-			h.observer.Waited(StageWriteAnswer, time.Since(flushed))
-		} else {
-			ob.drop()
-		}
-		if err != nil {
-			outcome = "retry"
-		}
-		h.observer.Handled(typ, outcome, time.Since(start))
-	}()
-	cmd, refusal, err := h.intake(ctx, in)
-	if refusal != "" || err != nil {
-		outcome = refusal
-		return err
-	}
-	typ, decoded = cmd.typ, &cmd
-	outcome, err = h.decide(ctx, cmd)
-	if err != nil && !errors.Is(err, ErrTransient) {
-		ob.drop()
-		outcome, err = h.failPermanently(ctx, in, err)
-	}
-	return err
-}
-
-// failPermanently answers a command that cannot succeed however often it
-// is tried (a bug, a corrupt record) with INTERNAL_ERROR and dead-letters it,
-// so it does not block its partition. The reason holds no personal data:
-// errors here name ids and types only.
-func (h *Handler) failPermanently(ctx context.Context, in Inbound, cause error) (string, error) {
-	h.log.Error("command failed permanently", "topic", in.Topic, "partition", in.Partition, "offset", in.Offset, "err", cause)
-	return h.reject(ctx, in, idHeader(in.Headers), typeHeader(in.Headers), domain.ErrInternal, "internal error")
-}
 
 // derivedID makes an id from a command id, so that a command decided twice
 // (after a crash) proposes the same ids.

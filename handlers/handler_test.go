@@ -103,6 +103,7 @@ func lastReply(t *testing.T, log *memoryLog) contracts.ErrorReply {
 // A broker that refuses the event is a transient failure: the command is
 // retried (Handle returns an error), nothing is answered or dead-lettered.
 func TestBrokerFailureIsTransient(t *testing.T) {
+	t.Parallel()
 	h, log := newUnit(t, nil)
 	log.fail[contracts.TopicEvents] = errors.New("kafka: broker not available")
 	err := h.Handle(context.Background(), inbound(t, testkit.DirectorLogin(testkit.Insurer.VOEN)))
@@ -122,6 +123,7 @@ func TestBrokerFailureIsTransient(t *testing.T) {
 // rest) and one when it does not: the reply, notice and audit record share
 // one produce request (issue 9).
 func TestCommandWritesItsRecordsTogether(t *testing.T) {
+	t.Parallel()
 	h, log := newUnit(t, renderer(func(contracts.Notice) ([]byte, error) { return []byte("%PDF-1.3"), nil }))
 	ctx := context.Background()
 	require.NoError(t, h.Handle(ctx, inbound(t, testkit.DirectorLogin(testkit.Insurer.VOEN))))
@@ -138,7 +140,7 @@ func TestCommandWritesItsRecordsTogether(t *testing.T) {
 		{ev}, {reply, audit}, // login
 		{ev}, {notice, reply, audit}, // submit
 		{reply, audit}, // look-up
-		{dlq, audit},   // garbage: dead-lettered, not answerable
+		{dlq}, {audit}, // garbage: dead-lettered first, so its audit record says what became of it
 	}, log.writes)
 }
 
@@ -158,6 +160,7 @@ func (s *stages) Waited(stage string, _ time.Duration) {
 // The stages a command waits on the broker are reported, so that an
 // operator sees where latency goes (dsmf_handler_wait_seconds).
 func TestWaitsOnTheBrokerAreReported(t *testing.T) {
+	t.Parallel()
 	_, log := newUnit(t, nil)
 	obs := &stages{}
 	h := handlers.New(handlers.Config{DecisionTimeout: 2 * time.Second}, service.HandlerState(log.state), log, nil, obs,
@@ -175,6 +178,7 @@ func TestWaitsOnTheBrokerAreReported(t *testing.T) {
 
 // A dead letter that cannot be written is retried too: never lost.
 func TestDeadLetterFailureIsTransient(t *testing.T) {
+	t.Parallel()
 	h, log := newUnit(t, nil)
 	log.fail[contracts.TopicDeadLetter] = errors.New("kafka: broker not available")
 	err := h.Handle(context.Background(), handlers.Inbound{Topic: contracts.TopicPortalCommands, Value: []byte("garbage")})
@@ -185,6 +189,7 @@ func TestDeadLetterFailureIsTransient(t *testing.T) {
 // fails) is answered with INTERNAL_ERROR and dead-lettered, and the
 // partition goes on.
 func TestPermanentFailureIsAnsweredAndDeadLettered(t *testing.T) {
+	t.Parallel()
 	for name, r := range map[string]renderer{
 		"panic": func(contracts.Notice) ([]byte, error) { panic("font table corrupt") },
 		"error": func(contracts.Notice) ([]byte, error) { return nil, errors.New("font table corrupt") },

@@ -18,6 +18,7 @@ import (
 // deleted exactly once, no command has two effects, and both insurers'
 // registries are what the commands say.
 func TestPartitionHandoverDecidesOnFreshState(t *testing.T) {
+	t.Parallel()
 	h := testkit.Start(t, testkit.Options{})
 	first := h.Instances()[0]
 	sessions := []testkit.Session{

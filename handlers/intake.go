@@ -13,14 +13,13 @@ import (
 	"github.com/dsmf/ssc-adapter/domain"
 )
 
-// Dead-letter headers. The reason names what is wrong (a header, a JSON
-// pointer, a schema keyword), never a value, so it carries no personal data.
+// Dead-letter headers (contracts/deadletter.go).
 const (
-	HeaderDLQReason    = "dlq_reason"
-	HeaderDLQCode      = "dlq_code"
-	HeaderDLQTopic     = "dlq_source_topic"
-	HeaderDLQPartition = "dlq_source_partition"
-	HeaderDLQOffset    = "dlq_source_offset"
+	HeaderDLQReason    = contracts.HeaderDLQReason
+	HeaderDLQCode      = contracts.HeaderDLQCode
+	HeaderDLQTopic     = contracts.HeaderDLQTopic
+	HeaderDLQPartition = contracts.HeaderDLQPartition
+	HeaderDLQOffset    = contracts.HeaderDLQOffset
 )
 
 // commandTopics says which command types each command topic carries; the
@@ -43,9 +42,9 @@ func portalTypes() map[string]bool {
 // dead-letter topic, answered with an error when it can be correlated, and
 // reported by its code in refusal.
 func (h *Handler) intake(ctx context.Context, in Inbound) (command, string, error) {
-	env, err := contracts.DecodeEnvelope(in.Key, in.Headers, in.Value)
+	env, err := contracts.DecodeCommand(in.Key, in.Headers, in.Value)
 	if err != nil {
-		code, err := h.reject(ctx, in, idHeader(in.Headers), "", domain.ErrMalformed, err.Error())
+		code, err := h.reject(ctx, in, idHeader(in.Headers), "", intakeCode(err, domain.ErrMalformed), err.Error())
 		return command{}, code, err
 	}
 	if !commandTopics[in.Topic][env.Type] {
@@ -62,7 +61,7 @@ func (h *Handler) intake(ctx context.Context, in Inbound) (command, string, erro
 		if fe := fieldError(err); fe != nil && in.Topic == contracts.TopicPortalCommands {
 			return command{}, fe.Code, h.replyError(ctx, env.ID, env.Type, string(in.Key), fe)
 		}
-		code, err := h.reject(ctx, in, env.ID, env.Type, domain.ErrSchema, err.Error())
+		code, err := h.reject(ctx, in, env.ID, env.Type, intakeCode(err, domain.ErrSchema), err.Error())
 		return command{}, code, err
 	}
 	var head struct {
@@ -93,21 +92,28 @@ func (h *Handler) reject(ctx context.Context, in Inbound, id, typ string, code *
 		contracts.Header{Key: HeaderDLQPartition, Value: []byte(strconv.Itoa(int(in.Partition)))},
 		contracts.Header{Key: HeaderDLQOffset, Value: []byte(strconv.FormatInt(in.Offset, 10))},
 	)
-	if err := h.out.Publish(ctx, Outgoing{Topic: contracts.TopicDeadLetter, Key: string(in.Key), Headers: headers, Value: in.Value}); err != nil {
-		return code.Code, fmt.Errorf("%w: dead-letter: %v", ErrTransient, err)
+	outcome := code.Code
+	err := h.publishDeadLetter(ctx, Outgoing{Topic: contracts.TopicDeadLetter, Key: string(in.Key), Headers: headers, Value: in.Value})
+	switch {
+	case errors.Is(err, ErrPermanent):
+		h.log.Error("dead letter refused for good; answering and going on", "code", code.Code, "topic", in.Topic, "partition", in.Partition, "offset", in.Offset, "err", err)
+		outcome = domain.ErrDeadLetterFailed.Code
+	case err != nil:
+		return code.Code, err
+	default:
+		h.log.Warn("message dead-lettered", "code", code.Code, "topic", in.Topic, "partition", in.Partition, "offset", in.Offset)
 	}
-	h.log.Warn("message dead-lettered", "code", code.Code, "topic", in.Topic, "partition", in.Partition, "offset", in.Offset)
 	// Answered on the replies topic of the party that sent it, whatever
 	// type it claims to be.
 	switch {
 	case id != "" && in.Topic == contracts.TopicPortalCommands:
-		return code.Code, h.publishReply(ctx, contracts.TopicReplies, id, string(in.Key), contracts.TypeError,
+		return outcome, h.publishReply(ctx, contracts.TopicReplies, id, string(in.Key), contracts.TypeError,
 			wire.ErrorToWire(id, typ, code.With("%s", reason)))
 	case id != "" && in.Topic == contracts.TopicBackOfficeCommands:
-		return code.Code, h.publishReply(ctx, contracts.TopicBackOfficeReplies, id, string(in.Key), contracts.TypeError,
+		return outcome, h.publishReply(ctx, contracts.TopicBackOfficeReplies, id, string(in.Key), contracts.TypeError,
 			wire.ErrorToWire(id, typ, code.With("%s", reason)))
 	}
-	return code.Code, nil
+	return outcome, nil
 }
 
 // fieldCodes names the specific refusal of a field whose value breaks its

@@ -34,6 +34,7 @@ func header(r testkit.Received, key string) string {
 // be correlated, lands on the dead-letter topic with the reason, and the
 // consumer goes on with the next message.
 func TestMalformedInputIsDeadLetteredAndAnswered(t *testing.T) {
+	t.Parallel()
 	h := testkit.Start(t, testkit.Options{})
 	voen := testkit.Insurer.VOEN
 	cases := []struct {
@@ -90,6 +91,7 @@ func TestMalformedInputIsDeadLetteredAndAnswered(t *testing.T) {
 
 // A command in structured content mode is accepted, as the binding asks.
 func TestStructuredContentModeIsAccepted(t *testing.T) {
+	t.Parallel()
 	h := testkit.Start(t, testkit.Options{})
 	cmd := h.Sign(testkit.DirectorLogin(testkit.Insurer.VOEN))
 	env, err := cmd.Envelope(contracts.SourcePortal, time.Now())
@@ -103,6 +105,7 @@ func TestStructuredContentModeIsAccepted(t *testing.T) {
 
 // A command keyed by another VÖEN than the one it names is refused.
 func TestKeyMustBeTheInsurersVOEN(t *testing.T) {
+	t.Parallel()
 	h := testkit.Start(t, testkit.Options{})
 	cmd := testkit.DirectorLogin(testkit.Insurer.VOEN)
 	cmd.Key = testkit.OtherInsurer.VOEN
@@ -112,6 +115,7 @@ func TestKeyMustBeTheInsurersVOEN(t *testing.T) {
 // A mistyped field the user entered gets that field's own code, not a
 // generic schema violation, and is not treated as poison.
 func TestMistypedFieldsGetTheirOwnCode(t *testing.T) {
+	t.Parallel()
 	h := testkit.Start(t, testkit.Options{})
 	s := h.Login(testkit.DirectorLogin(testkit.Insurer.VOEN))
 	cases := map[string]testkit.Command{

@@ -15,6 +15,7 @@ import (
 // Every refusal of login, session and grant rules has its own code, checked
 // through Kafka.
 func TestAccessRefusalCodes(t *testing.T) {
+	t.Parallel()
 	clock := &testkit.Clock{}
 	h := testkit.Start(t, testkit.Options{Now: clock.Now, SessionIdle: 10 * time.Minute})
 	voen, other := testkit.Insurer.VOEN, testkit.OtherInsurer.VOEN
@@ -106,6 +107,7 @@ func TestAccessRefusalCodes(t *testing.T) {
 // valid signature from a configured key, be fresh, and not come from the
 // future. Each refusal has its own code.
 func TestLoginAssertionSignatures(t *testing.T) {
+	t.Parallel()
 	h := testkit.Start(t, testkit.Options{})
 	voen := testkit.Insurer.VOEN
 

@@ -77,6 +77,7 @@ func isASCII(s string) bool {
 // fixtures' personal data; dead-letter reasons hold none of it; query
 // results never reach the event log.
 func TestPIIStaysOutOfLogsAndMetrics(t *testing.T) {
+	t.Parallel()
 	var logs lockedBuffer
 	h := testkit.Start(t, testkit.Options{
 		Logger: slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})),

@@ -1,6 +1,9 @@
 // Package handlers decides the portal's and the back office's commands:
 // load state, let the domain decide, record the decision on the event log,
-// answer. It speaks the contract and knows nothing of sarama or watermill.
+// answer. It speaks the contract; what it needs from outside is declared
+// here and in state.go, and it imports nothing under adapters/. Each command
+// has its file (a Query or a Change, found in registry.go); the steps every
+// command goes through are Watermill middlewares (middlewares.go).
 package handlers
 
 import (

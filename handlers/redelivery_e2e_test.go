@@ -16,6 +16,7 @@ import (
 // and the repeat gets the same answer. The memory of handled commands
 // survives a restart, because it is rebuilt from the log.
 func TestRedeliveredCommandHasOneEffect(t *testing.T) {
+	t.Parallel()
 	h := testkit.Start(t, testkit.Options{})
 	owner := h.Login(testkit.DirectorLogin(testkit.Insurer.VOEN))
 

@@ -17,6 +17,7 @@ import (
 
 // Our own deployment conforms.
 func TestConformanceOfTheEmbeddedAdapter(t *testing.T) {
+	t.Parallel()
 	testkit.RunConformance(t, testkit.Target{})
 }
 
@@ -34,6 +35,7 @@ func dropLogouts(h message.HandlerFunc) message.HandlerFunc {
 // TestBrokenDeployment runs the suite against a deployment that breaks one
 // rule; it is meant to fail, so it runs only inside the test below.
 func TestBrokenDeployment(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("DSMF_RUN_BROKEN_DEPLOYMENT") == "" {
 		t.Skip("run by TestConformanceNamesTheBrokenBehaviour")
 	}
@@ -43,6 +45,7 @@ func TestBrokenDeployment(t *testing.T) {
 // The suite fails on a broken deployment, naming the behaviour it breaks
 // and only that one.
 func TestConformanceNamesTheBrokenBehaviour(t *testing.T) {
+	t.Parallel()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestBrokenDeployment$", "-test.v")
 	cmd.Env = append(os.Environ(), "DSMF_RUN_BROKEN_DEPLOYMENT=1")
 	out, err := cmd.CombinedOutput()

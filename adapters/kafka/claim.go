@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/IBM/sarama"
+	"github.com/ThreeDotsLabs/watermill/message"
 )
 
 // claimDrain is how long a partition that is being taken away (rebalance,
@@ -22,6 +23,7 @@ type claimWork struct {
 	sess  sarama.ConsumerGroupSession
 	claim sarama.ConsumerGroupClaim
 	ctx   context.Context // cancelled when the claim ends
+	out   chan<- *message.Message
 	wg    sync.WaitGroup
 
 	done chan *sarama.ConsumerMessage // acknowledged records
@@ -35,11 +37,16 @@ type claimWork struct {
 	// those of them acknowledged.
 	pending []int64
 	acked   map[int64]bool
+	// pendingAt are the timestamps of pending's records.
+	pendingAt []time.Time
 }
 
 func (w *claimWork) run() {
 	records := w.claim.Messages()
 	closing := w.h.s.closing
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	defer w.reportOldest(true)
 	for {
 		in := records
 		if w.taken >= w.h.s.cfg.MaxInFlight {
@@ -54,6 +61,8 @@ func (w *claimWork) run() {
 			w.take(rec)
 		case rec := <-w.done:
 			w.acknowledged(rec)
+		case <-tick.C:
+			w.reportOldest(false)
 		case <-w.sess.Context().Done():
 			w.drain()
 			return
@@ -83,6 +92,11 @@ func (w *claimWork) commitAcknowledged() {
 func (w *claimWork) take(rec *sarama.ConsumerMessage) {
 	w.taken++
 	w.pending = append(w.pending, rec.Offset)
+	at := rec.Timestamp
+	if at.IsZero() {
+		at = time.Now()
+	}
+	w.pendingAt = append(w.pendingAt, at)
 	key := string(rec.Key)
 	if queue, busy := w.lanes[key]; busy {
 		w.lanes[key] = append(queue, rec)
@@ -117,10 +131,26 @@ func (w *claimWork) commit(rec *sarama.ConsumerMessage) {
 		next = w.pending[0] + 1
 		delete(w.acked, w.pending[0])
 		w.pending = w.pending[1:]
+		w.pendingAt = w.pendingAt[1:]
 	}
 	if next >= 0 {
 		w.sess.MarkOffset(w.claim.Topic(), w.claim.Partition(), next, "")
 	}
+}
+
+// reportOldest tells the observer the age of the partition's oldest record
+// taken and not acknowledged: one that stays old is a blocked partition.
+// At the end of the claim it reports 0: the partition is no longer ours.
+func (w *claimWork) reportOldest(ended bool) {
+	o := w.h.s.cfg.Observer
+	if o == nil {
+		return
+	}
+	var age time.Duration
+	if len(w.pendingAt) > 0 && !ended {
+		age = max(time.Since(w.pendingAt[0]), 0)
+	}
+	o.Oldest(w.claim.Topic(), w.claim.Partition(), age)
 }
 
 // drain waits a little for what was handed out, handing out nothing new.
@@ -155,7 +185,7 @@ func (w *claimWork) handOut(rec *sarama.ConsumerMessage) {
 			ctx, cancel := context.WithCancel(w.ctx)
 			msg.SetContext(withRecord(ctx, rec))
 			select {
-			case w.h.out <- msg:
+			case w.out <- msg:
 			case <-w.ctx.Done():
 				cancel()
 				return

@@ -1,7 +1,7 @@
 // Package kafka connects the adapter to Kafka: sarama configuration, the
 // CloudEvents headers, the command subscriber (a watermill Subscriber) and
-// producer, topic creation, the event-log reader that rebuilds state, and an
-// embedded broker for development.
+// producer, topic creation and the event-log reader that rebuilds state. The
+// embedded broker for development is in the subpackage embedded.
 package kafka
 
 import (

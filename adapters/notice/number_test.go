@@ -9,6 +9,7 @@ import (
 
 // The application number prints whole: it is what a person quotes to DSMF.
 func TestApplicationNumberPrintsWhole(t *testing.T) {
+	t.Parallel()
 	n := Example()
 	n.App.Number = "SSC-9802091761-000123"
 	text := pdfText(t, render(t, n))

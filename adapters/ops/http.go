@@ -16,6 +16,7 @@ import (
 // Readiness says whether the service can do its work, and why not.
 type Readiness struct {
 	reason atomic.Pointer[string]
+	detail atomic.Pointer[string]
 }
 
 // NewReadiness starts not ready.
@@ -26,7 +27,21 @@ func NewReadiness(reason string) *Readiness {
 }
 
 // Ready marks the service ready.
-func (r *Readiness) Ready() { r.reason.Store(nil) }
+func (r *Readiness) Ready() { r.ReadyWith("") }
+
+// ReadyWith marks the service ready, with what /readyz says about it.
+func (r *Readiness) ReadyWith(detail string) {
+	r.detail.Store(&detail)
+	r.reason.Store(nil)
+}
+
+// Detail is what the service said when it became ready.
+func (r *Readiness) Detail() string {
+	if p := r.detail.Load(); p != nil {
+		return *p
+	}
+	return ""
+}
 
 // NotReady marks the service not ready, with a reason for /readyz.
 func (r *Readiness) NotReady(reason string) { r.reason.Store(&reason) }
@@ -56,6 +71,10 @@ func Listen(addr string, ready *Readiness, m *Metrics, pprof bool) (*Server, err
 		if reason := ready.Check(); reason != "" {
 			w.WriteHeader(http.StatusServiceUnavailable)
 			fmt.Fprintln(w, "not ready:", reason)
+			return
+		}
+		if d := ready.Detail(); d != "" {
+			fmt.Fprintln(w, "ready:", d)
 			return
 		}
 		fmt.Fprintln(w, "ready")

@@ -18,6 +18,8 @@ type Metrics struct {
 	waited   *prometheus.HistogramVec
 	lag      *prometheus.GaugeVec
 	rebuilt  prometheus.Counter
+	// SRE are the metrics operators alert on.
+	SRE *SRE
 }
 
 // NewMetrics registers the metrics in a new registry.
@@ -49,6 +51,7 @@ func NewMetrics() *Metrics {
 	}
 	m.Registry.MustRegister(m.handled, m.latency, m.waited, m.lag, m.rebuilt,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.SRE = newSRE(m.Registry)
 	return m
 }
 

@@ -13,6 +13,7 @@ import (
 // A FIN with the letter I or O is never issued, so the loader refuses it as
 // the domain and the schema do, in both kinds of record that hold a FIN.
 func TestFINWithLetterIOrOIsRefused(t *testing.T) {
+	t.Parallel()
 	persons := readAll(t, refload.InsuredPersons, refload.CSV, "ssn,fin,ssnDate,certificateStatus,insurerVoen\n"+
 		"1200019850314,7QLO4CD,2005-09-01,active,9802091761\n"+
 		"1200019850315,5ZK8T3I,2005-09-01,active,9802091761\n"+

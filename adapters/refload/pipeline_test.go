@@ -34,6 +34,7 @@ func rowsOf(t *testing.T, text string, workers int) []refload.Row {
 // TestWorkersKeepFileOrder reads thousands of rows, some bad, with workers
 // and without: the same rows come out in the same order.
 func TestWorkersKeepFileOrder(t *testing.T) {
+	t.Parallel()
 	var sb strings.Builder
 	sb.WriteString("ssn,fin,ssnDate,certificateStatus,insurerVoen\n")
 	for i := range 5000 {
@@ -59,6 +60,7 @@ func TestWorkersKeepFileOrder(t *testing.T) {
 
 // TestCloseEarly leaves a reader in the middle of a file.
 func TestCloseEarly(t *testing.T) {
+	t.Parallel()
 	var sb strings.Builder
 	sb.WriteString("ssn,fin,ssnDate,certificateStatus,insurerVoen\n")
 	for i := range 20000 {

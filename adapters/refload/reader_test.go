@@ -52,6 +52,7 @@ KƏNAN FƏRDİ SAHİBKAR",natural-person,KƏNAN ƏLİYEV,101,Nəsimi rayon şöb
 `
 
 func TestInsurersCSV(t *testing.T) {
+	t.Parallel()
 	rows := readAll(t, refload.Insurers, refload.CSV, insurersCSV)
 	require.Len(t, rows, 2)
 	assert.Empty(t, problems(rows))
@@ -69,6 +70,7 @@ func TestInsurersCSV(t *testing.T) {
 }
 
 func TestInsuredPersonsJSONL(t *testing.T) {
+	t.Parallel()
 	text := `{"ssn":"1200019850314","fin":"5ZK8T3B","ssnDate":"2005-09-01","certificateStatus":"active","insurerVoen":"9802091761"}
 
 {"ssn":"1200019900721","fin":"6GH2K9P","ssnDate":"2010-02-15","certificateStatus":"replaced","insurerVoen":"9802091761","updatedAt":"2026-02-01T10:00:00+04:00"}` // no final newline
@@ -86,6 +88,7 @@ func TestInsuredPersonsJSONL(t *testing.T) {
 const documentHeader = "fin,documentType,documentNumber,surname,name,patronymic,gender,citizenship,birthPlace,birthDate,issuingAuthority,issueDate,validUntil\n"
 
 func TestIdentityDocumentsCSV(t *testing.T) {
+	t.Parallel()
 	text := documentHeader +
 		"5ZK8T3B,din-id-card,AA1234567,ƏLİYEVA,ŞƏHLA,VÜQAR QIZI,female,Azərbaycan,Bakı şəhəri,1985-03-14,ASAN xidmət №1,2019-05-20,2029-05-20\r\n" +
 		"7MN4Q2R,migration-document,MH0012345,ÖZTÜRK,ÖMƏR,,male,Türkiyə,İzmir,1978-11-02,Dövlət Miqrasiya Xidməti,2023-01-10,2027-01-10\n"
@@ -100,6 +103,7 @@ func TestIdentityDocumentsCSV(t *testing.T) {
 }
 
 func TestBadRowsCSV(t *testing.T) {
+	t.Parallel()
 	good := "9802091761,9819854215,MƏRKƏZ,legal-entity,SƏMİR QƏLƏYEV,188,Bakı"
 	text := "\ufeffvoen,accountNumber,fullName,type,responsiblePerson,officeCode,officeName\n" +
 		good + "\n" + // 2
@@ -131,6 +135,7 @@ func TestBadRowsCSV(t *testing.T) {
 }
 
 func TestBadRowsJSONL(t *testing.T) {
+	t.Parallel()
 	doc := func(fields string) string {
 		base := map[string]string{"fin": `"5ZK8T3B"`, "documentType": `"din-id-card"`, "documentNumber": `"AA1234567"`,
 			"surname": `"ƏLİYEVA"`, "name": `"ŞƏHLA"`, "patronymic": `"VÜQAR QIZI"`, "gender": `"female"`,
@@ -197,6 +202,7 @@ func TestBadRowsJSONL(t *testing.T) {
 }
 
 func TestBadInsuredPersonJSONL(t *testing.T) {
+	t.Parallel()
 	text := `{"ssn":"120001985031","fin":"5ZK8T3B","ssnDate":"2005-09-01","certificateStatus":"lost","insurerVoen":"980209176"}` + "\n"
 	rows := readAll(t, refload.InsuredPersons, refload.JSONL, text)
 	assert.Equal(t, []string{
@@ -208,6 +214,7 @@ func TestBadInsuredPersonJSONL(t *testing.T) {
 }
 
 func TestRowErrorsNeverQuoteValues(t *testing.T) {
+	t.Parallel()
 	secrets := []string{"SECRETFIN9", "ZZZQQQ", "4444555566667"}
 	text := documentHeader +
 		"SECRETFIN9,ZZZQQQ,AA1,ƏLİYEVA,ŞƏHLA,,4444555566667,AZ,Bakı,ZZZQQQ,DİN,2019-05-20,2029-05-20\n"
@@ -227,6 +234,7 @@ func TestRowErrorsNeverQuoteValues(t *testing.T) {
 }
 
 func TestCSVHeader(t *testing.T) {
+	t.Parallel()
 	for name, tc := range map[string]struct{ text, want string }{
 		"empty":      {"", "line 1: header: the file is empty; the first row must name the fields"},
 		"no header":  {"9802091761,9819854215,MƏRKƏZ,legal-entity,SƏMİR QƏLƏYEV,188,Bakı\n", "line 1: header: column 1 is not a field of insurers; the first row must name the fields: voen,accountNumber,fullName,type,responsiblePerson,officeCode,officeName,updatedAt"},
@@ -244,6 +252,7 @@ func TestCSVHeader(t *testing.T) {
 }
 
 func TestLongJSONLine(t *testing.T) {
+	t.Parallel()
 	long := `{"voen":"` + strings.Repeat("9", 2<<20) + `"}`
 	good := `{"voen":"9802091761","accountNumber":"9819854215","fullName":"M","type":"legal-entity","responsiblePerson":"","officeCode":"188","officeName":""}`
 	rows := readAll(t, refload.Insurers, refload.JSONL, long+"\n"+good+"\n")
@@ -254,6 +263,7 @@ func TestLongJSONLine(t *testing.T) {
 }
 
 func TestKeys(t *testing.T) {
+	t.Parallel()
 	text := "voen\n9802091761\n\n# a comment\n98020917\n1700345672\n"
 	r, err := refload.NewKeyReader(strings.NewReader(text), refload.Insurers)
 	require.NoError(t, err)
@@ -275,6 +285,7 @@ func TestKeys(t *testing.T) {
 }
 
 func TestKindsAndFormats(t *testing.T) {
+	t.Parallel()
 	for _, k := range refload.Kinds {
 		got, err := refload.ParseKind(string(k))
 		require.NoError(t, err)

@@ -45,6 +45,13 @@ type Config struct {
 	GroupHeartbeat      time.Duration
 	// ClientID names this instance to the brokers.
 	ClientID string
+	// GroupInstanceID makes this instance a static member of the consumer
+	// group (KIP-345): a name stable across its restarts and unique among
+	// instances (the pod's name, say). A restart then takes its partitions
+	// back without a rebalance of the whole group, and a stop does not leave
+	// the group: the partitions of an instance that does not come back move
+	// after GroupSessionTimeout. Empty: dynamic membership.
+	GroupInstanceID string
 	// Kafka is SASL and TLS to the brokers; every client the adapter builds
 	// (client, admin, publisher, subscriber) uses it. Zero is PLAINTEXT.
 	Kafka kafka.Security
@@ -70,6 +77,10 @@ type Config struct {
 	ProducerConns int
 	// Middlewares wrap every command handler (tracing, fault injection in tests).
 	Middlewares []message.HandlerMiddleware
+	// SnapshotInterval is how often a ready instance writes a checkpoint of
+	// state to TopicStateSnapshots (a start folds only the events after
+	// it); zero is DefaultSnapshotInterval, negative writes none.
+	SnapshotInterval time.Duration
 }
 
 // Defaults returns the configuration of a laptop run.

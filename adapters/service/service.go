@@ -47,7 +47,13 @@ type Service struct {
 	http         *ops.Server
 	pub          publisher
 	readyCh      chan struct{}
+	rd           *readiness
 	keys         contracts.KeySet
+	// snapshot is the last checkpoint of state written or restored;
+	// restored the event-log offsets a restored one covered.
+	checkpointMu sync.Mutex // one Checkpoint at a time
+	snapshot     store.SnapshotHead
+	restored     map[int32]int64
 }
 
 // New connects to the brokers (starting the embedded one if none are
@@ -62,6 +68,9 @@ func New(cfg Config) (*Service, error) {
 	}
 	if cfg.ShutdownTimeout == 0 {
 		cfg.ShutdownTimeout = def.ShutdownTimeout
+	}
+	if cfg.SnapshotInterval == 0 {
+		cfg.SnapshotInterval = DefaultSnapshotInterval
 	}
 	if cfg.GroupSessionTimeout == 0 {
 		cfg.GroupSessionTimeout = def.GroupSessionTimeout
@@ -78,12 +87,15 @@ func New(cfg Config) (*Service, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	log := cfg.Logger
-	if log == nil {
-		log = slog.Default()
+	plain := cfg.Logger
+	if plain == nil {
+		plain = slog.Default()
 	}
+	gate := &outageGate{}
+	log := slog.New(gate.handler(plain.Handler()))
 	s := &Service{cfg: cfg, log: log, brokers: cfg.Brokers, Metrics: ops.NewMetrics(),
 		ready: ops.NewReadiness("starting"), readyCh: make(chan struct{})}
+	s.rd = newReadiness(s.ready, s.Metrics.SRE, plain, gate)
 	ok := false
 	defer func() {
 		if !ok {
@@ -125,6 +137,9 @@ func New(cfg Config) (*Service, error) {
 		if err != nil {
 			return nil, fmt.Errorf("kafka admin: %w", err)
 		}
+		if err := kafka.EnsureTopics(admin, []contracts.TopicSpec{SnapshotTopicSpec()}); err != nil {
+			log.Warn("no topic for snapshots of state: every start folds the whole event log", "err", err)
+		}
 		if err := kafka.EnsureTopics(admin, contracts.Topics(cfg.Partitions)); err != nil {
 			return nil, err
 		}
@@ -133,6 +148,7 @@ func New(cfg Config) (*Service, error) {
 		return nil, err
 	}
 
+	s.pub.sre, s.pub.log = s.Metrics.SRE, log
 	if s.pub.events, err = kafka.NewProducer(kc, sarama.CompressionNone, s.cfg.ProducerConns); err != nil {
 		return nil, err
 	}
@@ -220,6 +236,7 @@ func (s *Service) Run(ctx context.Context) error {
 			return err
 		}
 	}
+	s.restoreSnapshot()
 	var wg sync.WaitGroup
 	readerErr := make(chan error, 1)
 	wg.Add(1)
@@ -233,6 +250,7 @@ func (s *Service) Run(ctx context.Context) error {
 	if err := s.rebuild(ctx); err != nil {
 		return err
 	}
+	s.rd.Rebuilt()
 
 	notices, err := notice.NewRenderer()
 	if err != nil {
@@ -251,17 +269,25 @@ func (s *Service) Run(ctx context.Context) error {
 	case err := <-routerDone:
 		return fmt.Errorf("command router: %w", err)
 	}
-	s.ready.Ready()
-	close(s.readyCh)
-	s.log.Info("ready: consuming commands", "topics", commandTopics, "group", s.cfg.ConsumerGroup)
 	go s.watchLag(ctx)
 	go s.watchBroker(ctx)
+	go s.checkpoints(ctx, s.cfg.SnapshotInterval)
 	statusDone := make(chan struct{})
 	go func() {
 		defer close(statusDone)
 		s.statusProjector().Run(ctx)
 	}()
 	defer func() { <-statusDone }()
+	// Ready once the group has given this instance its partitions and
+	// their records are handed out, not when the router merely runs.
+	select {
+	case <-s.rd.FirstReady():
+		close(s.readyCh)
+		s.log.Info("ready: consuming commands", "topics", commandTopics, "group", s.cfg.ConsumerGroup, "status", s.ready.Detail())
+	case <-ctx.Done():
+	case err := <-routerDone:
+		routerDone <- err // seen again below
+	}
 
 	// A reader or router that stops by itself leaves the service unable to
 	// work: stop too, with an error, so that whatever runs it restarts it.
@@ -276,7 +302,7 @@ func (s *Service) Run(ctx context.Context) error {
 	if failure != nil {
 		s.log.Error("cannot go on", "err", failure)
 	}
-	s.ready.NotReady("shutting down")
+	s.rd.Stopping()
 	s.log.Info("shutting down", "deadline", s.cfg.ShutdownTimeout)
 	closed := make(chan error, 1)
 	go func() { closed <- router.Close() }()
@@ -316,6 +342,7 @@ func (s *Service) rebuild(ctx context.Context) error {
 			go s.State.Compact()
 			took := time.Since(start)
 			n := s.reader.Records()
+			s.Metrics.SRE.Rebuilt(n, took)
 			s.log.Info("state rebuilt", "records", n, "seconds", took.Seconds(),
 				"records_per_second", int64(float64(n)/max(took.Seconds(), 1e-9)))
 			return nil
@@ -338,9 +365,14 @@ func (s *Service) router(h *handlers.Handler) (*message.Router, error) {
 	// JoinGroup waiting past 30 s, the request times out, and the new
 	// member never gets in.
 	sc.Consumer.Group.Rebalance.Timeout = s.cfg.GroupSessionTimeout
+	if s.cfg.GroupInstanceID != "" {
+		sc.Version = sarama.V2_3_0_0 // the first with static membership
+		sc.Consumer.Group.InstanceId = s.cfg.GroupInstanceID
+	}
 	sub, err := kafka.NewSubscriber(kafka.SubscriberConfig{
 		Brokers: s.brokers, ConsumerGroup: s.cfg.ConsumerGroup, Sarama: sc,
 		MaxInFlight: s.cfg.MaxInFlight, NackResendSleep: 250 * time.Millisecond, ReconnectRetrySleep: time.Second,
+		Topics: commandTopics, Observer: s.rd,
 		// Before a partition's commands are handled, state catches up on
 		// everything already on the event log.
 		Barrier: func(ctx context.Context, claims map[string][]int32) error {
@@ -354,15 +386,28 @@ func (s *Service) router(h *handlers.Handler) (*message.Router, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Outermost first. A handler's error is transient (the broker): the
+	// message is tried again, and redelivered after the retries, never dropped.
 	r.AddMiddleware(middleware.Retry{MaxRetries: 5, InitialInterval: 100 * time.Millisecond,
-		MaxInterval: 5 * time.Second, Multiplier: 2, Logger: s.wmLogger()}.Middleware)
+		MaxInterval: 5 * time.Second, Multiplier: 2, Logger: s.wmLogger(),
+		OnRetryHook: func(int, time.Duration) { s.Metrics.SRE.Retried("handle") }}.Middleware)
 	r.AddMiddleware(s.cfg.Middlewares...)
+	r.AddMiddleware(withRecord)
+	r.AddMiddleware(h.Middlewares()...) // metrics, audit and outbox, recovery, intake
 	for _, topic := range commandTopics {
-		r.AddConsumerHandler(topic, topic, sub, func(msg *message.Message) error {
-			return h.Handle(msg.Context(), inbound(topic, msg))
-		})
+		r.AddConsumerHandler(topic, topic, sub, h.Decide)
 	}
 	return r, nil
+}
+
+// withRecord gives the handlers the Kafka record behind a message.
+func withRecord(next message.HandlerFunc) message.HandlerFunc {
+	return func(msg *message.Message) ([]*message.Message, error) {
+		ctx := msg.Context()
+		msg.SetContext(handlers.WithInbound(ctx, inbound(message.SubscribeTopicFromCtx(ctx), msg)))
+		defer msg.SetContext(ctx)
+		return next(msg)
+	}
 }
 
 // inbound is the record a Subscriber's message was made from.
@@ -380,7 +425,6 @@ func inbound(topic string, msg *message.Message) handlers.Inbound {
 func (s *Service) watchBroker(ctx context.Context) {
 	tick := time.NewTicker(2 * time.Second)
 	defer tick.Stop()
-	down := false
 	for {
 		select {
 		case <-ctx.Done():
@@ -391,15 +435,11 @@ func (s *Service) watchBroker(ctx context.Context) {
 		if err == nil {
 			err = s.client.RefreshMetadata(contracts.TopicEvents)
 		}
-		switch {
-		case err != nil && !down:
-			down = true
-			s.ready.NotReady("cannot reach Kafka")
-			s.log.Warn("cannot reach Kafka; not ready until it is back", "err", err)
-		case err == nil && down:
-			down = false
-			s.ready.Ready()
-			s.log.Info("Kafka reachable again; ready")
+		// Both are idempotent: the consumer group may report an outage first.
+		if err != nil {
+			s.rd.BrokerDown(err)
+		} else {
+			s.rd.BrokerUp()
 		}
 	}
 }

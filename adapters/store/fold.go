@@ -233,8 +233,8 @@ func decodeReference(r Record, d *decoded) {
 	}
 }
 
-// errMissingKey is why a reference record without its key or a look-up
-// value is not stored.
+// errMissingKey is why a reference record without its key, or a value it is
+// checked by, is not stored.
 var errMissingKey = errors.New("no value for its key or a look-up")
 
 func errOr(err error) error {
@@ -246,7 +246,8 @@ func errOr(err error) error {
 
 // applyReference replaces or deletes a reference row. A row is stored
 // under the key its data names; a tombstone deletes the row its record key
-// names. A row without a value for its key or one of its look-ups is not
+// names. A row without the values the service finds or checks it by (its
+// key; an insurer's account, an insured person's FIN and insurer) is not
 // stored.
 func applyReference(t *tx, r Record, d *decoded) error {
 	m := t.maps
@@ -254,9 +255,9 @@ func applyReference(t *tx, r Record, d *decoded) error {
 		key := string(r.Key)
 		switch r.Topic {
 		case contracts.TopicInsurers:
-			deleteLooked(t.w, &m.insurers, &m.insurersByAccount, key)
+			m.insurers = m.insurers.Delete(t.w, key)
 		case contracts.TopicInsuredPersons:
-			deleteLooked(t.w, &m.insured, &m.insuredByFIN, key)
+			m.insured = m.insured.Delete(t.w, key)
 		default:
 			m.documents = m.documents.Delete(t.w, key)
 		}
@@ -268,13 +269,11 @@ func applyReference(t *tx, r Record, d *decoded) error {
 	}
 	switch r.Topic {
 	case contracts.TopicInsurers:
-		putLooked(t.w, &m.insurers, &m.insurersByAccount, t.insurerRow(&ref.insurer))
+		m.insurers = t.setRow(m.insurers, t.insurerRow(&ref.insurer))
 	case contracts.TopicInsuredPersons:
-		putLooked(t.w, &m.insured, &m.insuredByFIN, t.insuredRow(&ref.insured))
+		m.insured = t.setRow(m.insured, t.insuredRow(&ref.insured))
 	default:
-		row := t.documentRow(&ref.document)
-		key, _ := keyField(row)
-		m.documents = m.documents.Set(t.w, key, row)
+		m.documents = t.setRow(m.documents, t.documentRow(&ref.document))
 	}
 	return nil
 }

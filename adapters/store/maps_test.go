@@ -3,7 +3,6 @@ package store
 import (
 	"fmt"
 	"runtime"
-	"sort"
 	"testing"
 	"time"
 
@@ -19,67 +18,24 @@ func refRecord(t *testing.T, rec any) Record {
 	return Record{Topic: topic, Key: []byte(env.Key), Value: env.Data, Headers: env.BinaryHeaders()}
 }
 
-func keysOfRows[T any](rows []T, key func(*T) string) []string {
-	var out []string
-	for i := range rows {
-		out = append(out, key(&rows[i]))
-	}
-	sort.Strings(out)
-	return out
-}
-
-// The look-ups the registers need (insurers by DSMF account number,
-// insured persons by FIN) follow updates and tombstones.
-func TestSecondaryLookUpsFollowTheRegisters(t *testing.T) {
+// A register's row without a value it is checked by is not stored.
+func TestRegisterRowsWithoutTheirValuesAreRefused(t *testing.T) {
 	s, err := New()
 	if err != nil {
 		t.Fatal(err)
 	}
-	ssn := func(p *contracts.InsuredPerson) string { return p.SSN }
-	voen := func(i *contracts.Insurer) string { return i.VOEN }
-	a := contracts.InsuredPerson{SSN: "1200000000001", FIN: "AAAAAAA", InsurerVOEN: "1000000001"}
-	b := contracts.InsuredPerson{SSN: "1200000000002", FIN: "AAAAAAA", InsurerVOEN: "1000000001"}
-	i1 := contracts.Insurer{VOEN: "1000000001", AccountNumber: "9000000001"}
-	i2 := contracts.Insurer{VOEN: "1000000002", AccountNumber: "9000000001"}
-	s.Apply([]Record{refRecord(t, a), refRecord(t, b), refRecord(t, i1), refRecord(t, i2)})
-	byFIN := s.View().insuredOfFIN("AAAAAAA")
-	if got := keysOfRows(byFIN, ssn); len(got) != 2 {
-		t.Fatalf("by FIN = %v, want both", got)
-	}
-	byAccount := s.View().insurersOfAccount("9000000001")
-	if got := keysOfRows(byAccount, voen); len(got) != 2 {
-		t.Fatalf("by account = %v, want both", got)
-	}
-
-	// b's FIN changes, i2's account changes, a and i1 are deleted.
-	b.FIN, i2.AccountNumber = "BBBBBBB", "9000000002"
-	before := s.View()
-	s.Apply([]Record{refRecord(t, b), refRecord(t, i2),
-		{Topic: contracts.TopicInsuredPersons, Key: []byte(a.SSN)}, {Topic: contracts.TopicInsurers, Key: []byte(i1.VOEN)}})
-	v := s.View()
-	if _, ok := v.maps.insuredByFIN.Get("AAAAAAA"); ok {
-		t.Fatal("FIN AAAAAAA still finds someone")
-	}
-	if rows := v.insuredOfFIN("BBBBBBB"); len(rows) != 1 || rows[0].SSN != b.SSN {
-		t.Fatalf("by FIN BBBBBBB = %v", keysOfRows(rows, ssn))
-	}
-	if _, ok := v.maps.insurersByAccount.Get("9000000001"); ok {
-		t.Fatal("account 9000000001 still finds an insurer")
-	}
-	if rows := v.insurersOfAccount("9000000002"); len(rows) != 1 || rows[0].VOEN != i2.VOEN {
-		t.Fatalf("by account 9000000002 = %v", keysOfRows(rows, voen))
-	}
-	// The older view is unchanged.
-	if rows := before.insuredOfFIN("AAAAAAA"); len(rows) != 2 {
-		t.Fatalf("older view by FIN = %v", keysOfRows(rows, ssn))
-	}
-
-	// A row without a value for a look-up is not stored, as memdb refused it.
 	s.Apply([]Record{refRecord(t, contracts.InsuredPerson{SSN: "1200000000003", InsurerVOEN: "1000000001"}),
 		refRecord(t, contracts.InsuredPerson{SSN: "1200000000004", FIN: "CCCCCCC"}),
 		refRecord(t, contracts.Insurer{VOEN: "1000000003"})})
 	if st := s.Stats(); st.Undecodable != 3 {
 		t.Fatalf("stats = %+v, want 3 undecodable", st)
+	}
+	v := s.View()
+	if _, ok := v.InsuredPerson("1200000000003"); ok {
+		t.Fatal("an insured person without a FIN was stored")
+	}
+	if _, ok := v.Insurer("1000000003"); ok {
+		t.Fatal("an insurer without an account was stored")
 	}
 }
 

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-memdb"
+
+	"github.com/dsmf/ssc-adapter/domain"
 )
 
 // The memory of handled commands side by side: the compact engine's rows
@@ -78,4 +80,49 @@ func measure(b *testing.B, rows int, fill func() any) {
 	runtime.ReadMemStats(&after)
 	runtime.KeepAlive(kept)
 	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/float64(rows), "B/row")
+}
+
+// The heap an application held in go-memdb costs with its three indexes
+// (issue 14's target: at most 2.5 KiB), for applications with a year's
+// history like the workload's.
+//
+//	go test ./adapters/store -run '^$' -bench ApplicationMemory -benchtime 3x
+func BenchmarkApplicationMemory(b *testing.B) {
+	const n = 50_000
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	s := func(format string, i int) string { return fmt.Sprintf(format, i) } // a string of its own each
+	measure(b, n, func() any {
+		db, err := memdb.NewMemDB(stateSchema())
+		if err != nil {
+			b.Fatal(err)
+		}
+		m := &maps{}
+		sh := &sharer{ids: map[string]uint32{}}
+		for from := 0; from < n; from += 1024 {
+			txn := db.Txn(true)
+			st := eventState{&tx{maps: m, db: txn, sh: sh, strs: &m.strs}} // as the fold stores them
+			for i := from; i < min(from+1024, n); i++ {
+				at := t0.Add(time.Duration(i) * time.Minute)
+				a := &domain.Application{ID: s("0b7c6f3e-5d2a-4c1b-9e8f-%012d", i), Number: s("SSC-1000000001-%06d", i),
+					InsurerVOEN: s("10%08d", i%5000), Type: domain.TypeReplacement, Reason: domain.ReasonDocumentChanged,
+					Status: domain.StatusSubmitted, CreatedAt: at, UpdatedAt: at,
+					Person: domain.Person{
+						Document: domain.IdentityDocument{FIN: s("5ZK%04d", i), Type: "din-id-card", Number: s("AA%07d", i),
+							Surname: s("ƏLİYEVA%d", i%7), Name: s("ŞƏHLA%d", i%5), Patronymic: s("VÜQAR QIZI%d", i%3),
+							Gender: "female", Citizenship: "Azərbaycan", BirthPlace: s("Bakı şəhəri %d", i%9),
+							BirthDate: "1985-03-14", IssuingAuthority: s("ASAN xidmət mərkəzi №%d", i%6), IssueDate: "2019-05-20"},
+						Insured: domain.InsuredPerson{SSN: s("1200000%06d", i), FIN: s("5ZK%04d", i), SSNDate: "2010-01-01",
+							CertificateStatus: "active", InsurerVOEN: s("10%08d", i%5000)}},
+					Signature: &domain.Signature{Role: domain.RoleOwner, Method: domain.MethodCard, FIN: s("2DRC%03d", i%1000),
+						CardNumber: s("RYTN%06d", i%1000), SessionID: s("s-%09d", i), At: at},
+					History: []domain.StatusChange{{Status: domain.StatusDraft, At: at, By: domain.ApplicantBy},
+						{Status: domain.StatusSubmitted, At: at, By: domain.ApplicantBy}}}
+				if err := st.PutApplication(*a); err != nil {
+					b.Fatal(err)
+				}
+			}
+			txn.Commit()
+		}
+		return []any{db, m, sh}
+	})
 }

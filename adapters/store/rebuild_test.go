@@ -130,9 +130,9 @@ func keysOf(log []store.Record) keys {
 			k.add("document", string(r.Key))
 		case contracts.TopicEvents:
 			var e struct {
-				CommandID, InsurerVOEN, SessionID, GrantID, ApplicationID string
-				Grant                                                     struct{ GrantID string }
-				Application                                               struct {
+				CommandID, InsurerVOEN, SessionID, GrantID, ApplicationID, AssertionID string
+				Grant                                                                  struct{ GrantID string }
+				Application                                                            struct {
 					ApplicationID string
 					Person        struct{ SSN string }
 				}
@@ -141,6 +141,7 @@ func keysOf(log []store.Record) keys {
 				continue
 			}
 			k.add("command", e.CommandID)
+			k.add("assertion", e.AssertionID)
 			k.add("insurer", e.InsurerVOEN)
 			k.add("insurer", string(r.Key))
 			k.add("session", e.SessionID)
@@ -203,6 +204,9 @@ func dump(s *store.Store, k keys) []string {
 		x, ok := v.Outcome(key)
 		line("outcome", key, x, ok)
 	}
+	for _, key := range k.sorted("assertion") {
+		line("assertion", key, nil, v.AssertionUsed(key))
+	}
 	return out
 }
 
@@ -234,6 +238,12 @@ func sameState(t *testing.T, name string, want, got *store.Store, k keys) {
 	if ws, gs := want.Stats(), got.Stats(); ws != gs {
 		t.Errorf("%s: stats %+v, want %+v", name, gs, ws)
 	}
+	sameView(t, name, want, got, k)
+}
+
+// sameView fails t unless the two stores read the same through View.
+func sameView(t *testing.T, name string, want, got *store.Store, k keys) {
+	t.Helper()
 	w, g := dump(want, k), dump(got, k)
 	if len(w) != len(g) {
 		t.Fatalf("%s: %d lines, want %d", name, len(g), len(w))

@@ -106,84 +106,9 @@ func rowKey(row string) string {
 }
 
 // keyField is a row's first field (its key, always inline) with its
-// encoding: a list (below) of that one key.
+// encoding.
 func keyField(row string) (key, list string) {
 	r := rowReader{s: row}
 	key = r.str()
 	return key, row[:r.i]
-}
-
-// second is a row's second field (inline).
-func second(row string) string {
-	r := rowReader{s: row}
-	r.skip()
-	return r.str()
-}
-
-// A look-up (insurers by account number, insured persons by FIN) maps a
-// value to the keys of the rows that have it: a list of inline fields. A
-// list of one key is the start of that key's row, so it costs nothing.
-
-// listKeys returns the keys of a list.
-func listKeys(list string) []string {
-	var out []string
-	r := rowReader{s: list}
-	for r.i < len(list) {
-		out = append(out, r.str())
-	}
-	return out
-}
-
-// withKey adds a row's key to the list of a look-up value.
-func withKey(w wr, m table, value, row string) table {
-	_, one := keyField(row)
-	return m.Update(w, value, func(list string, _ bool) (string, string, bool) {
-		if list == "" {
-			return value, strings.Clone(one), true // not a part of the row: it would keep it all
-		}
-		return value, list + one, true
-	})
-}
-
-// withoutKey removes key from the list of a look-up value.
-func withoutKey(wt wr, m table, value, key string) table {
-	list, ok := m.Get(value)
-	if !ok {
-		return m
-	}
-	var w rowWriter
-	r := rowReader{s: list}
-	for r.i < len(list) {
-		if k := r.str(); k != key {
-			w.str(k)
-		}
-	}
-	if len(w.b) == 0 {
-		return m.Delete(wt, value)
-	}
-	return m.Set(wt, value, w.string())
-}
-
-// putLooked stores a row under its key (its first field) in rows, and its
-// key under its second field in the look-up.
-func putLooked(w wr, rows, lookUp *table, row string) {
-	key, _ := keyField(row)
-	var old string
-	var had bool
-	*rows = rows.Update(w, key, func(o string, found bool) (string, string, bool) {
-		old, had = o, found
-		return key, row, true
-	})
-	if had {
-		*lookUp = withoutKey(w, *lookUp, second(old), key)
-	}
-	*lookUp = withKey(w, *lookUp, second(row), row)
-}
-
-// deleteLooked deletes the row of key from rows and from the look-up.
-func deleteLooked(w wr, rows, lookUp *table, key string) {
-	if old, ok := rows.Get(key); ok {
-		*lookUp = withoutKey(w, *lookUp, second(old), key)
-		*rows = rows.Delete(w, key)
-	}
 }

@@ -51,33 +51,6 @@ func TestRowsReadBackWhatWasWritten(t *testing.T) {
 	}
 }
 
-// Lists of keys follow adds and removals, in a table's base and over it.
-func TestKeyLists(t *testing.T) {
-	for _, bulk := range []bool{false, true} {
-		tr := testTx()
-		w := wr{gen: 1, bulk: bulk}
-		var m table
-		rows := map[string]string{}
-		for _, k := range []string{"a", "bb", "", "ccc"} {
-			rows[k] = tr.insurerRow(&contracts.Insurer{VOEN: k, AccountNumber: "acc"})
-			m = withKey(w, m, "acc", rows[k])
-		}
-		list, _ := m.Get("acc")
-		if got := listKeys(list); !reflect.DeepEqual(got, []string{"a", "bb", "", "ccc"}) {
-			t.Fatalf("bulk %v: keys = %q", bulk, got)
-		}
-		if bulk != (m.base != nil) {
-			t.Fatalf("bulk %v: base %v", bulk, m.base != nil)
-		}
-		for _, k := range []string{"bb", "x", "a", "", "ccc"} {
-			m = withoutKey(wr{gen: 2}, m, "acc", k) // over the base, if any
-		}
-		if _, ok := m.Get("acc"); ok {
-			t.Fatalf("bulk %v: an empty list is kept", bulk)
-		}
-	}
-}
-
 // Outcomes read back as they were written.
 func TestOutcomeRowsReadBack(t *testing.T) {
 	baku := time.Date(2026, 3, 2, 9, 0, 0, 123, time.FixedZone("", 4*60*60))

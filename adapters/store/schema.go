@@ -14,6 +14,9 @@
 // (row.go) in persistent hash maps over flat tables (pmap.go, table.go):
 // go-memdb costs several times its memory target for them
 // (docs/decisions/reference-registers.md). A View reads both at one point.
+//
+// What the event log made can be taken as a Snapshot and restored into a
+// fresh store (snapshot.go): a start then folds only the events after it.
 package store
 
 import (
@@ -30,14 +33,10 @@ import (
 // View holds one version of them all without locks. The maps of rows read
 // their keys from the rows (New sets them up so).
 type maps struct {
-	// Reference records are rows (refrows.go) by VÖEN, SSN and FIN;
-	// insurers are also found by DSMF account number and insured persons
-	// by FIN (lists of keys).
-	insurers          table
-	insurersByAccount table
-	insured           table
-	insuredByFIN      table
-	documents         table
+	// Reference records are rows (refrows.go) by VÖEN, SSN and FIN.
+	insurers  table
+	insured   table
+	documents table
 	// refStrs are the strings reference rows share; strs those the rows of
 	// outcomes share.
 	refStrs, strs strs
@@ -52,7 +51,7 @@ type maps struct {
 
 // tables are the maps' tables (table.go).
 func (m *maps) tables() []*table {
-	return []*table{&m.insurers, &m.insurersByAccount, &m.insured, &m.insuredByFIN, &m.documents, &m.outcomes}
+	return []*table{&m.insurers, &m.insured, &m.documents, &m.outcomes}
 }
 
 // based reports whether a table has a base (a batch wrote in bulk).

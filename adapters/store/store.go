@@ -158,27 +158,6 @@ func (v View) Document(fin string) (contracts.IdentityDocument, bool) {
 	return read(v.maps.documents, fin, v.maps.refStrs, readDocument)
 }
 
-// insurersOfAccount returns the insurers with a DSMF account number.
-func (v View) insurersOfAccount(account string) []contracts.Insurer {
-	return lookUp(v, v.maps.insurersByAccount, account, v.Insurer)
-}
-
-// insuredOfFIN returns the insured persons with a FIN.
-func (v View) insuredOfFIN(fin string) []contracts.InsuredPerson {
-	return lookUp(v, v.maps.insuredByFIN, fin, v.InsuredPerson)
-}
-
-func lookUp[T any](v View, m table, value string, row func(string) (T, bool)) []T {
-	list, _ := m.Get(value)
-	var out []T
-	for _, k := range listKeys(list) {
-		if r, ok := row(k); ok {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
 // CertificateStatus is a person's certificate status: the register's, unless
 // an application issued a new certificate after the register's record.
 func (v View) CertificateStatus(p contracts.InsuredPerson) domain.CertificateStatus {

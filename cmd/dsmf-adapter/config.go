@@ -50,6 +50,7 @@ func configure(args []string) (service.Config, *slog.Logger, error) {
 	fs.BoolVar(&cfg.AllowUnsignedAssertions, "allow-unsigned-assertions", false, "accept login assertions without checking signatures: development only")
 	fs.StringVar(&cfg.DevKeyFile, "dev-key-file", cfg.DevKeyFile, "with the embedded broker and no portal keys: where the development signing key is kept")
 	fs.StringVar(&cfg.ClientID, "client-id", cfg.ClientID, "Kafka client id of this instance")
+	fs.StringVar(&cfg.GroupInstanceID, "group-instance-id", cfg.GroupInstanceID, "static consumer-group membership: a name stable across restarts, unique per instance (e.g. the pod name); a restart takes its partitions back without a group-wide rebalance")
 	fs.IntVar(&cfg.MaxInFlight, "max-in-flight", cfg.MaxInFlight, "commands of one partition handled at once; one insurer's always one after the other")
 	fs.IntVar(&cfg.ProducerConns, "producer-conns", cfg.ProducerConns, "connections the events, and the answers, are each written through")
 	fs.BoolVar(&cfg.Pprof, "pprof", false, "serve Go's profiler on the operations endpoint at /debug/pprof/")

@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -31,6 +32,7 @@ import (
 // no draft or grant is missing or doubled; and the state after a cold
 // rebuild is the state before it.
 func TestKillsLoseNothingAndDoubleNothing(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds and runs processes; skipped with -short")
 	}
@@ -70,6 +72,7 @@ func TestKillsLoseNothingAndDoubleNothing(t *testing.T) {
 // records are mixed in. Nothing valid is lost or doubled, every poison
 // record is dead-lettered, and the survivors carry on.
 func TestTwoInstancesOneKilledBrokerRestartedPoisonMixedIn(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds and runs processes; skipped with -short")
 	}
@@ -367,16 +370,42 @@ func publishInsurers(t *testing.T, c *testkit.Client, rng *rand.Rand, n int) []s
 
 type binaries struct{ adapter, broker, portalKeys string }
 
+// built are the adapter and broker binaries, built once for every test of
+// the package (TestMain removes them).
+var built struct {
+	once sync.Once
+	dir  string
+	bin  binaries
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.dir != "" {
+		_ = os.RemoveAll(built.dir)
+	}
+	os.Exit(code)
+}
+
 func buildBinaries(t *testing.T) binaries {
 	t.Helper()
-	dir := t.TempDir()
-	b := binaries{adapter: filepath.Join(dir, "dsmf-adapter"), broker: filepath.Join(dir, "dsmf-broker")}
-	for pkg, out := range map[string]string{"github.com/dsmf/ssc-adapter/cmd/dsmf-adapter": b.adapter, "github.com/dsmf/ssc-adapter/cmd/dsmf-broker": b.broker} {
-		cmd := exec.Command("go", "build", "-o", out, pkg)
-		cmd.Stderr = os.Stderr
-		require.NoError(t, cmd.Run(), "build %s", pkg)
-	}
-	return b
+	built.once.Do(func() {
+		if built.dir, built.err = os.MkdirTemp("", "dsmf-crash-test-"); built.err != nil {
+			return
+		}
+		b := binaries{adapter: filepath.Join(built.dir, "dsmf-adapter"), broker: filepath.Join(built.dir, "dsmf-broker")}
+		for pkg, out := range map[string]string{"github.com/dsmf/ssc-adapter/cmd/dsmf-adapter": b.adapter, "github.com/dsmf/ssc-adapter/cmd/dsmf-broker": b.broker} {
+			cmd := exec.Command("go", "build", "-o", out, pkg)
+			cmd.Stderr = os.Stderr
+			if err := cmd.Run(); err != nil {
+				built.err = fmt.Errorf("build %s: %w", pkg, err)
+				return
+			}
+		}
+		built.bin = b
+	})
+	require.NoError(t, built.err)
+	return built.bin
 }
 
 type adapterProcess struct {
@@ -409,11 +438,12 @@ func freeAddr(t *testing.T) string {
 	return l.Addr().String()
 }
 
-func startAdapter(t *testing.T, b binaries, broker string) *adapterProcess {
+func startAdapter(t *testing.T, b binaries, broker string, extra ...string) *adapterProcess {
 	t.Helper()
 	httpAddr := freeAddr(t)
-	cmd := exec.Command(b.adapter, "-brokers", broker, "-http-addr", httpAddr, "-demo-data=false", "-portal-keys", b.portalKeys,
-		"-group-session-timeout", "6s", "-shutdown-timeout", "10s", "-log-level", "warn")
+	args := append([]string{"-brokers", broker, "-http-addr", httpAddr, "-demo-data=false", "-portal-keys", b.portalKeys,
+		"-group-session-timeout", "6s", "-shutdown-timeout", "10s", "-log-level", "warn"}, extra...)
+	cmd := exec.Command(b.adapter, args...)
 	cmd.Stderr = os.Stderr
 	require.NoError(t, cmd.Start())
 	p := &adapterProcess{cmd: cmd, done: make(chan error, 1), httpAddr: httpAddr}

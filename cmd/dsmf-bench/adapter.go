@@ -48,6 +48,9 @@ type adapterOptions struct {
 	CPUProfile                                      string
 	ProfileFor                                      time.Duration
 	ProfilePhase                                    int // 0: throughput, i: the i-th latency phase
+	// Peer measures the peer (peer.go) instead of dsmf-adapter: this
+	// program's peer-serve, with the same flags.
+	Peer bool
 }
 
 // adapterRun is what one run measured.
@@ -75,6 +78,7 @@ func runAdapter(ctx context.Context, args []string) error {
 	fs.DurationVar(&o.ProfileFor, "profile-seconds", 5*time.Second, "length of the -cpuprofile profile")
 	fs.IntVar(&o.ProfilePhase, "profile-phase", 0, "phase -cpuprofile profiles: 0 the throughput phase, 1 the first latency phase, ...")
 	fs.StringVar(&o.ExtraFlags, "adapter-flags", "", "more flags for dsmf-adapter, space-separated (e.g. -max-in-flight=64)")
+	fs.BoolVar(&o.Peer, "peer", false, "measure the peer instead: the same handlers behind watermill-kafka's subscriber and publisher (peer.go)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -112,13 +116,13 @@ func measureAdapter(ctx context.Context, o adapterOptions) ([]adapterRun, error)
 		return nil, err
 	}
 	defer os.RemoveAll(tmp)
-	if o.Bin == "" {
-		o.Bin = filepath.Join(tmp, "dsmf-adapter")
-		logf("building dsmf-adapter")
-		build := exec.CommandContext(ctx, "go", "build", "-o", o.Bin, "github.com/dsmf/ssc-adapter/cmd/dsmf-adapter")
-		build.Stdout, build.Stderr = os.Stderr, os.Stderr
-		if err := build.Run(); err != nil {
-			return nil, fmt.Errorf("build dsmf-adapter: %w", err)
+	if o.Peer {
+		if o.Bin, err = os.Executable(); err != nil {
+			return nil, err
+		}
+	} else if o.Bin == "" {
+		if o.Bin, err = buildAdapter(ctx, tmp); err != nil {
+			return nil, err
 		}
 	}
 	var runs []adapterRun
@@ -131,6 +135,18 @@ func measureAdapter(ctx context.Context, o adapterOptions) ([]adapterRun, error)
 		runs = append(runs, r)
 	}
 	return runs, nil
+}
+
+// buildAdapter builds dsmf-adapter into dir.
+func buildAdapter(ctx context.Context, dir string) (string, error) {
+	bin := filepath.Join(dir, "dsmf-adapter")
+	logf("building dsmf-adapter")
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/dsmf/ssc-adapter/cmd/dsmf-adapter")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		return "", fmt.Errorf("build dsmf-adapter: %w", err)
+	}
+	return bin, nil
 }
 
 // adapterOnce is one run: a fresh broker, reference data, a fresh adapter.
@@ -158,11 +174,18 @@ func adapterOnce(ctx context.Context, o adapterOptions) (adapterRun, error) {
 	if err != nil {
 		return adapterRun{}, err
 	}
-	cmd := exec.Command(o.Bin, append([]string{"-brokers", strings.Join(b.Addrs, ","), "-demo-data=false",
-		"-portal-keys", benchKeyID + "=" + base64.StdEncoding.EncodeToString(pub),
-		"-http-addr", httpAddr, "-log-level", "warn", "-partitions", strconv.Itoa(o.Partitions), "-pprof"},
+	var serve []string
+	if o.Peer {
+		serve = []string{"peer-serve"}
+	}
+	cmd := exec.Command(o.Bin, append(append(serve, "-brokers", strings.Join(b.Addrs, ","), "-demo-data=false",
+		"-portal-keys", benchKeyID+"="+base64.StdEncoding.EncodeToString(pub),
+		"-http-addr", httpAddr, "-log-level", "warn", "-partitions", strconv.Itoa(o.Partitions), "-pprof"),
 		strings.Fields(o.ExtraFlags)...)...)
-	cmd.Stderr = os.Stderr
+	// gctrace: the garbage collector's share of the adapter's CPU per phase.
+	cmd.Env = append(os.Environ(), asMainEnv+"=1", "GODEBUG=gctrace=1")
+	gc := &gcTrace{out: os.Stderr}
+	cmd.Stderr = gc
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		return adapterRun{}, fmt.Errorf("start dsmf-adapter: %w", err)
@@ -272,12 +295,21 @@ func adapterOnce(ctx context.Context, o adapterOptions) (adapterRun, error) {
 		if err != nil {
 			return adapterRun{}, fmt.Errorf("metrics: %w", err)
 		}
-		c0 := cpuTicks(cmd.Process.Pid, b.Pid(), os.Getpid())
+		stopNotices, err := d.watchNotices(ctx)
+		if err != nil {
+			return adapterRun{}, fmt.Errorf("notices: %w", err)
+		}
+		c0, gc0 := cpuTicks(cmd.Process.Pid, b.Pid(), os.Getpid()), gc.total()
 		r, err := m.run(ctx, d, int(rate*o.Phase.Seconds()), rate, fr)
 		if err != nil {
+			stopNotices()
 			return adapterRun{}, fmt.Errorf("latency at %.0f%%: %w", fr*100, err)
 		}
-		c1 := cpuTicks(cmd.Process.Pid, b.Pid(), os.Getpid())
+		c1, gc1 := cpuTicks(cmd.Process.Pid, b.Pid(), os.Getpid()), gc.total()
+		r.notices = stopNotices()
+		if c1[0] > c0[0] {
+			r.gcShare = (gc1 - gc0).Seconds() / (float64(c1[0]-c0[0]) / 100)
+		}
 		for i := range r.cpu {
 			r.cpu[i] = float64(c1[i]-c0[i]) / 100 / r.seconds
 		}
@@ -302,7 +334,7 @@ var waitStages = []string{handlers.StageWriteEvent, handlers.StageAwaitEvent, ha
 // printAdapter prints every run's phases, then the medians.
 func printAdapter(runs []adapterRun, ceiling float64) error {
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "run\tphase\tcommands\tanswered\tseconds\tcommands/s\tof ceiling\tp50 ms\tp99 ms\tp99.9 ms\tmax ms\tin the adapter ≤ p50/p99/p99.9 ms\tp99 waits ≤ event write/fold/answer write ms\tCPU adapter/kfake/bench\t\n")
+	fmt.Fprintf(tw, "run\tphase\tcommands\tanswered\tseconds\tcommands/s\tof ceiling\tp50 ms\tp99 ms\tp99.9 ms\tmax ms\tin the adapter ≤ p50/p99/p99.9 ms\tp99 waits ≤ event write/fold/answer write ms\tCPU adapter/kfake/bench\tnotices\tnotice delay p50/p99 ms\tGC of adapter CPU\t\n")
 	share := func(rate float64) string {
 		if ceiling > 0 {
 			return fmt.Sprintf("%.1f%%", 100*rate/ceiling)
@@ -310,13 +342,16 @@ func printAdapter(runs []adapterRun, ceiling float64) error {
 		return "-"
 	}
 	row := func(run, name string, r phaseResult) {
-		inside, waits := "-", "-"
+		inside, waits, notices := "-", "-", "-"
+		if len(r.notices) > 0 {
+			notices = fmt.Sprintf("%.1f / %.1f", quantileMs(r.notices, 0.5), quantileMs(r.notices, 0.99))
+		}
 		if r.inside != [3]float64{} {
 			inside = fmt.Sprintf("%g / %g / %g", r.inside[0], r.inside[1], r.inside[2])
 			waits = fmt.Sprintf("%g / %g / %g", r.waits[0], r.waits[1], r.waits[2])
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.2f\t%.0f\t%s\t%.1f\t%.1f\t%.1f\t%.1f\t%s\t%s\t%.2f / %.2f / %.2f\t\n", run, name, r.sent, r.answered, r.seconds, r.rate(),
-			share(r.rate()), r.pct(0.5), r.pct(0.99), r.pct(0.999), r.pct(1), inside, waits, r.cpu[0], r.cpu[1], r.cpu[2])
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.2f\t%.0f\t%s\t%.1f\t%.1f\t%.1f\t%.1f\t%s\t%s\t%.2f / %.2f / %.2f\t%d\t%s\t%.1f%%\t\n", run, name, r.sent, r.answered, r.seconds, r.rate(),
+			share(r.rate()), r.pct(0.5), r.pct(0.99), r.pct(0.999), r.pct(1), inside, waits, r.cpu[0], r.cpu[1], r.cpu[2], len(r.notices), notices, 100*r.gcShare)
 	}
 	for i, run := range runs {
 		row(strconv.Itoa(i+1), "throughput", run.throughput)
@@ -359,6 +394,10 @@ type adapterMedians struct {
 
 type latencyMedian struct {
 	load, rate, p50, p99, p999, max float64
+	// noticeP50 and noticeP99 are the notice delay's (ms); notices counts them.
+	noticeP50, noticeP99, notices float64
+	// gcShare is the garbage collector's share of the adapter's CPU.
+	gcShare float64
 }
 
 func medianAdapter(runs []adapterRun) adapterMedians {
@@ -375,7 +414,11 @@ func medianAdapter(runs []adapterRun) adapterMedians {
 		at := func(q float64) float64 { return of(func(r adapterRun) float64 { return r.latency[i].pct(q) }) }
 		med.latency = append(med.latency, latencyMedian{load: runs[0].latency[i].load,
 			rate: of(func(r adapterRun) float64 { return r.latency[i].rate() }),
-			p50:  at(0.5), p99: at(0.99), p999: at(0.999), max: at(1)})
+			p50:  at(0.5), p99: at(0.99), p999: at(0.999), max: at(1),
+			noticeP50: of(func(r adapterRun) float64 { return quantileMs(r.latency[i].notices, 0.5) }),
+			noticeP99: of(func(r adapterRun) float64 { return quantileMs(r.latency[i].notices, 0.99) }),
+			notices:   of(func(r adapterRun) float64 { return float64(len(r.latency[i].notices)) }),
+			gcShare:   of(func(r adapterRun) float64 { return r.latency[i].gcShare })})
 	}
 	return med
 }

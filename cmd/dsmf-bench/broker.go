@@ -55,6 +55,7 @@ func startBroker(ctx context.Context, brokers string) (*broker, error) {
 	}
 	cmd := exec.CommandContext(ctx, self, "kfake", "-addr", "127.0.0.1:0")
 	cmd.Stderr = os.Stderr
+	cmd.Env = append(os.Environ(), asMainEnv+"=1")
 	// The broker dies with us, however we end.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	out, err := cmd.StdoutPipe()

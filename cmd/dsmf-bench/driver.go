@@ -134,6 +134,50 @@ func (d *driver) send(c testkit.Command, then func(reply)) {
 	d.p.Input() <- msg
 }
 
+// watchNotices reads the notices topic from now on; stop waits until no new
+// notice has come for a moment and returns each one's delay, sorted: from
+// its decision (the notice's CloudEvents time, the application's update) to
+// the notice being read here.
+func (d *driver) watchNotices(ctx context.Context) (stop func() []time.Duration, err error) {
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var delays []time.Duration
+	err = kafka.ConsumeTopic(ctx, d.consumer, contracts.TopicNotices, sarama.OffsetNewest, &wg, func(m *sarama.ConsumerMessage) {
+		now := time.Now()
+		for _, h := range m.Headers {
+			if string(h.Key) == contracts.HeaderPrefix+"time" {
+				if at, err := time.Parse(time.RFC3339Nano, string(h.Value)); err == nil {
+					mu.Lock()
+					delays = append(delays, now.Sub(at))
+					mu.Unlock()
+				}
+			}
+		}
+	})
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	return func() []time.Duration {
+		count := func() int { mu.Lock(); defer mu.Unlock(); return len(delays) }
+		for seen, deadline := -1, time.Now().Add(5*time.Second); time.Now().Before(deadline); {
+			n := count()
+			if n == seen {
+				break
+			}
+			seen = n
+			time.Sleep(300 * time.Millisecond)
+		}
+		cancel()
+		wg.Wait()
+		mu.Lock()
+		defer mu.Unlock()
+		sort.Slice(delays, func(i, j int) bool { return delays[i] < delays[j] })
+		return delays
+	}, nil
+}
+
 // resetStats returns the outcomes counted so far and starts again.
 func (d *driver) resetStats() map[string]int {
 	d.mu.Lock()
@@ -258,6 +302,9 @@ type phaseResult struct {
 	sent, answered int
 	seconds        float64
 	latencies      []time.Duration // sorted
+	// notices are the delays of the notices published in a paced phase,
+	// from decision to notice read (sorted).
+	notices []time.Duration
 	// inside bounds p50, p99 and p99.9 of the time the adapter's handler
 	// took (ms, from its histogram's buckets); zero when not scraped.
 	inside [3]float64
@@ -265,18 +312,24 @@ type phaseResult struct {
 	waits [3]float64
 	// cpu is the cores the adapter, kfake and this program used.
 	cpu [3]float64
+	// gcShare is the garbage collector's share of the adapter's CPU in a
+	// paced phase (from its gctrace).
+	gcShare float64
 }
 
 func (r phaseResult) rate() float64 { return float64(r.answered) / r.seconds }
 
 // pct is the q-quantile of the latencies, in milliseconds.
-func (r phaseResult) pct(q float64) float64 {
-	if len(r.latencies) == 0 {
+func (r phaseResult) pct(q float64) float64 { return quantileMs(r.latencies, q) }
+
+// quantileMs is the q-quantile of sorted durations, in milliseconds; 0 for none.
+func quantileMs(sorted []time.Duration, q float64) float64 {
+	if len(sorted) == 0 {
 		return 0
 	}
-	i := int(q*float64(len(r.latencies))+0.5) - 1
-	i = max(0, min(i, len(r.latencies)-1))
-	return float64(r.latencies[i]) / float64(time.Millisecond)
+	i := int(q*float64(len(sorted))+0.5) - 1
+	i = max(0, min(i, len(sorted)-1))
+	return float64(sorted[i]) / float64(time.Millisecond)
 }
 
 // run sends n commands of the mix, as fast as possible when rate is 0 or

@@ -2,9 +2,12 @@
 // a file of its own:
 //
 //	dsmf-bench rebuild [flags]   cold start: state rebuilt from the topics (rebuild.go)
-//	dsmf-bench pipe [flags]      the ceiling: consume→produce through the broker (pipe.go)
-//	dsmf-bench adapter [flags]   the dsmf-adapter binary end to end: throughput, latency (adapter.go)
-//	dsmf-bench report [flags]    all of issue 9 in one table: the above, notices, memory (report.go)
+//	dsmf-bench pipe [flags]      ceiling A: consume→produce through the broker (pipe.go)
+//	dsmf-bench ceiling-b [flags] ceiling B: a command's broker work and nothing else (ceilingb.go)
+//	dsmf-bench adapter [flags]   the dsmf-adapter binary end to end: throughput, latency (adapter.go);
+//	                             with -peer, the peer: the same handlers on watermill-kafka (peer.go)
+//	dsmf-bench report [flags]    issues 9 and 17 in one table: the above, notices, memory, and a
+//	                             latency plot (report.go, latencyplot.go); -quick for a smoke run
 //	dsmf-bench kfake [-addr]     run only the broker, print its address (broker.go)
 //
 // By default a scenario starts kfake in a child process, so what it measures
@@ -20,6 +23,11 @@ import (
 	"sort"
 	"syscall"
 )
+
+// asMainEnv, set in the environment of a child process this program starts
+// from itself, makes a test binary of this package run main instead of the
+// tests (see TestMain), so the scenarios' children work under go test too.
+const asMainEnv = "DSMF_BENCH_AS_MAIN"
 
 // scenarios are the subcommands; each registers itself in an init function.
 var scenarios = map[string]func(ctx context.Context, args []string) error{}

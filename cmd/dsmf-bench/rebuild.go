@@ -79,10 +79,12 @@ func runRebuild(ctx context.Context, args []string) error {
 	partitions := fs.Int("partitions", contracts.DefaultPartitions, "partitions of the keyed topics when created")
 	measure := fs.String("measure", "", "internal: measure once in this process (ceiling or rebuild) and print JSON")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of each rebuild to this file (the last run's is kept)")
+	fromSnapshot := fs.Bool("snapshot", false, "start each rebuild from a snapshot of the state the event log makes (written once before the runs), as a restarted adapter does; the rate counts every record the state covers")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	cfg.Seed = *seed
+	withSnapshot = *fromSnapshot
 	if *measure != "" {
 		return measureOnce(ctx, *measure, strings.Split(*brokers, ","), *profile)
 	}
@@ -116,6 +118,11 @@ func runRebuild(ctx context.Context, args []string) error {
 		fmt.Printf("the topics already hold %d records: measuring those\n", have)
 	}
 
+	if withSnapshot {
+		if err := writeSnapshot(ctx, b.Addrs); err != nil {
+			return fmt.Errorf("snapshot: %w", err)
+		}
+	}
 	ceilings, rebuilds, err := measureRuns(ctx, b.Addrs, *runs, *profile, have, func(format string, args ...any) {
 		fmt.Printf(format+"\n", args...)
 	})
@@ -187,8 +194,10 @@ func measureInChild(ctx context.Context, kind string, addrs []string, profile st
 	if err != nil {
 		return measurement{}, err
 	}
-	cmd := exec.CommandContext(ctx, self, "rebuild", "-measure", kind, "-brokers", strings.Join(addrs, ","), "-cpuprofile", profile)
+	cmd := exec.CommandContext(ctx, self, "rebuild", "-measure", kind, "-brokers", strings.Join(addrs, ","), "-cpuprofile", profile,
+		"-snapshot="+strconv.FormatBool(withSnapshot))
 	cmd.Stderr = os.Stderr
+	cmd.Env = append(os.Environ(), asMainEnv+"=1")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	out, err := cmd.Output()
 	if err != nil {
@@ -329,7 +338,19 @@ func coldStart(ctx context.Context, addrs []string) (measurement, error) {
 	// The service's own fold, less its metrics.
 	fold := service.Fold(state)
 	reader := kafka.NewStagedLogReader(client, stateTopics, fold)
+	// With a snapshot, the events before its offsets are not read: they
+	// count as records the start covers (the event log keeps all from 0).
+	var covered int64
 	start, cpu0 := time.Now(), cpuSeconds()
+	if withSnapshot {
+		_, offsets, err := service.RestoreSnapshot(client, state, reader)
+		if err != nil || offsets == nil {
+			return measurement{}, fmt.Errorf("restore the snapshot: %v (found: %v)", err, offsets != nil)
+		}
+		for _, off := range offsets {
+			covered += off
+		}
+	}
 	rctx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- reader.Run(rctx) }()
@@ -355,9 +376,61 @@ func coldStart(ctx context.Context, addrs []string) (measurement, error) {
 	runtime.GC()
 	runtime.ReadMemStats(&ms)
 	runtime.KeepAlive(state)
-	return measurement{Records: reader.Records(), Seconds: took, References: st.References, Applied: st.Applied,
+	return measurement{Records: reader.Records() + covered, Seconds: took, References: st.References, Applied: st.Applied,
 		Conflicts: st.Conflicts, Duplicates: st.Duplicates, Undecoded: st.Undecodable,
 		HeapAlloc: ms.HeapAlloc, HeapInuse: ms.HeapInuse, CPU: cpu}, nil
+}
+
+// withSnapshot makes a rebuild start from a snapshot (-snapshot).
+var withSnapshot bool
+
+// writeSnapshot folds the event log into a fresh state and writes its
+// snapshot, covering the whole log, to the snapshot topic, as a running
+// adapter's checkpoint does.
+func writeSnapshot(ctx context.Context, addrs []string) error {
+	if err := kafka.CreateTopics(addrs, []contracts.TopicSpec{service.SnapshotTopicSpec()}); err != nil {
+		return err
+	}
+	client, err := sarama.NewClient(addrs, saramaConfig())
+	if err != nil {
+		return err
+	}
+	defer client.Close()
+	state, err := store.New()
+	if err != nil {
+		return err
+	}
+	events := []string{contracts.TopicEvents}
+	reader := kafka.NewStagedLogReader(client, events, service.Fold(state))
+	rctx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- reader.Run(rctx) }()
+	err = reader.CatchUp(ctx, events)
+	stop()
+	if rerr := <-done; err == nil {
+		err = rerr
+	}
+	if err != nil {
+		return err
+	}
+	msgs, _, err := service.SnapshotMessages(state.View().Snapshot(reader.Applied(contracts.TopicEvents)), store.SnapshotHead{})
+	if err != nil {
+		return err
+	}
+	producer, err := sarama.NewSyncProducer(addrs, saramaConfig())
+	if err != nil {
+		return err
+	}
+	defer producer.Close()
+	if err := producer.SendMessages(msgs); err != nil {
+		return err
+	}
+	var size int
+	for _, m := range msgs {
+		size += m.Value.Length()
+	}
+	fmt.Printf("snapshot of the state of %d events written: %d records, %.1f MiB\n", state.Stats().Applied, len(msgs), mib(uint64(size)))
+	return nil
 }
 
 // cpuSeconds is the process's user and system CPU time so far.

@@ -18,6 +18,7 @@ import (
 // completed application from the first; before the third, every employee
 // has an application in progress, which the demo must get out of the way.
 func TestDemoRunsAgainAndAgain(t *testing.T) {
+	t.Parallel()
 	h, brokers, key := start(t, testkit.Options{})
 	dir := t.TempDir()
 
@@ -62,6 +63,7 @@ func assertPDF(t *testing.T, path string) {
 }
 
 func TestDemoFailsClearlyWithoutTheDemoData(t *testing.T) {
+	t.Parallel()
 	_, brokers, key := start(t, testkit.Options{NoFixtures: true})
 	code, stdout, stderr := runCLI(t, "-brokers", brokers, "demo", "-key", key, "-out", filepath.Join(t.TempDir(), "x.pdf"), "-timeout", "5s")
 	assert.Equal(t, 1, code, stdout)

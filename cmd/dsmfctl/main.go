@@ -79,6 +79,7 @@ func subcommands() []subcommand {
 		{"demo", "play the manual's walk-through, from the director's login to the notice PDF", runDemo},
 		{"notice", "download an application's notice (bildiriş) as a PDF", runNotice},
 		{"sign", "sign a login assertion with the portal's key", runSign},
+		{"deadletter", "list, show and re-drive dead letters (list|show|replay)", runDeadLetter},
 	}
 }
 

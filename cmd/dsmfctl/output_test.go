@@ -10,6 +10,7 @@ import (
 var ansi = regexp.MustCompile("\x1b\\[[0-9;]*m")
 
 func TestPrettyJSON(t *testing.T) {
+	t.Parallel()
 	data := []byte(`{"a":"x\"y: z","n":-1.5e3,"ok":true,"none":null,"list":["ŞƏHLA",2,false],"nested":{"k":"v"}}`)
 	plain := prettyJSON(data, false)
 	coloured := prettyJSON(data, true)
@@ -22,6 +23,7 @@ func TestPrettyJSON(t *testing.T) {
 }
 
 func TestHelpers(t *testing.T) {
+	t.Parallel()
 	assert.Equal(t, "1,234,567", group(1234567))
 	assert.Equal(t, "999", group(999))
 	assert.Equal(t, "-1,000", group(-1000))

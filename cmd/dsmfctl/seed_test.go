@@ -20,6 +20,7 @@ const newVOEN = "4401234567"
 // adapter that has none, and shows the adapter using it: the new insurer's
 // director can log in, and its employee can be found.
 func TestSeedFeedsTheAdapter(t *testing.T) {
+	t.Parallel()
 	h := testkit.Start(t, testkit.Options{NoFixtures: true})
 	brokers := strings.Join(h.Brokers, ",")
 	dir := t.TempDir()
@@ -86,6 +87,7 @@ func TestSeedFeedsTheAdapter(t *testing.T) {
 }
 
 func TestSeedHeaderErrorStops(t *testing.T) {
+	t.Parallel()
 	h := testkit.Start(t, testkit.Options{NoFixtures: true})
 	file := filepath.Join(t.TempDir(), "noheader.csv")
 	require.NoError(t, os.WriteFile(file, []byte(newVOEN+",4419283746,X,legal-entity,X,101,Y\n"), 0o600))

@@ -34,6 +34,7 @@ func decodeLine(t *testing.T, stdout string) structured {
 }
 
 func TestSendPrintsJSONWhenPiped(t *testing.T) {
+	t.Parallel()
 	_, brokers, key := start(t, testkit.Options{})
 
 	code, stdout, stderr := runCLI(t, "-brokers", brokers, "send", "login-director", "-key", key, "-voen", testkit.Insurer.VOEN)
@@ -76,6 +77,7 @@ func TestSendPrintsJSONWhenPiped(t *testing.T) {
 }
 
 func TestSendTimesOut(t *testing.T) {
+	t.Parallel()
 	h := testkit.Start(t, testkit.Options{})
 	for _, in := range h.Instances() {
 		in.Stop()
@@ -87,6 +89,7 @@ func TestSendTimesOut(t *testing.T) {
 }
 
 func TestUsage(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		args []string
 		code int
@@ -123,6 +126,7 @@ func TestUsage(t *testing.T) {
 // TestSignThenSend signs a login assertion from a file, as the README's
 // walk-through has it (an old issuedAt), and sends it from stdin.
 func TestSignThenSend(t *testing.T) {
+	t.Parallel()
 	_, brokers, key := start(t, testkit.Options{})
 	login := `{"assertionId":"walk-1","method":"esign-card","signerFin":"2DRC7TR","insurerVoen":"9802091761",
 	 "card":{"cardNumber":"RYTN00481516","certificateSerial":"7FC4E13612808EC800",
@@ -154,6 +158,7 @@ func TestSignThenSend(t *testing.T) {
 // TestOverSASL talks to a broker that demands SCRAM authentication, with
 // the password from the environment as the adapter takes it.
 func TestOverSASL(t *testing.T) {
+	t.Parallel()
 	sec := kafka.Security{SASLMechanism: "SCRAM-SHA-256", SASLUser: "admin", SASLPassword: "s3cret-admin"}
 	_, brokers, key := start(t, testkit.Options{Kafka: sec,
 		KfakeOptions: []kfake.Opt{kfake.EnableSASL(), kfake.Superuser("SCRAM-SHA-256", "admin", "s3cret-admin")}})

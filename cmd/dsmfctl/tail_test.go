@@ -44,6 +44,7 @@ func jsonLines(t *testing.T, text string) []recordOut {
 }
 
 func TestTailFollowsFilteredEvents(t *testing.T) {
+	t.Parallel()
 	h := testkit.Start(t, testkit.Options{})
 	out, done := startTail(t, tailOptions{brokers: h.Brokers, topic: contracts.TopicEvents,
 		typ: "ssc.application", insurer: testkit.Insurer.VOEN, limit: 2})
@@ -68,6 +69,7 @@ func TestTailFollowsFilteredEvents(t *testing.T) {
 }
 
 func TestTailNoticesAndDeadLetters(t *testing.T) {
+	t.Parallel()
 	h := testkit.Start(t, testkit.Options{})
 	owner := h.Login(testkit.DirectorLogin(testkit.Insurer.VOEN))
 	var sub contracts.SubmitResult
@@ -110,6 +112,7 @@ func TestTailNoticesAndDeadLetters(t *testing.T) {
 }
 
 func TestNoticeCommand(t *testing.T) {
+	t.Parallel()
 	h := testkit.Start(t, testkit.Options{})
 	owner := h.Login(testkit.DirectorLogin(testkit.Insurer.VOEN))
 	var sub contracts.SubmitResult

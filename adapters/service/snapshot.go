@@ -1,0 +1,202 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/IBM/sarama"
+
+	"github.com/dsmf/ssc-adapter/adapters/kafka"
+	"github.com/dsmf/ssc-adapter/adapters/store"
+	"github.com/dsmf/ssc-adapter/contracts"
+)
+
+// TopicStateSnapshots keeps checkpoints of the state folded from the event
+// log (adapters/store/snapshot.go): a start restores the last one and folds
+// only the events after it. It is the adapter's own, not a part of the
+// contract; compacted, one partition.
+const TopicStateSnapshots = "dsmf.ssc.state-snapshots.v1"
+
+// snapshotChunk bounds a snapshot record's value, under the brokers' and
+// sarama's default message size (1 MB).
+const snapshotChunk = 512 << 10
+
+// DefaultSnapshotInterval is how often a ready instance writes a checkpoint.
+const DefaultSnapshotInterval = 10 * time.Minute
+
+// SnapshotTopicSpec is how TopicStateSnapshots is created.
+func SnapshotTopicSpec() contracts.TopicSpec {
+	return contracts.TopicSpec{Name: TopicStateSnapshots, Partitions: 1, CleanupPolicy: contracts.CleanupCompact,
+		RetentionMs: -1, Key: "checkpoint chunk or head"}
+}
+
+// restoreSnapshot loads the last checkpoint into the fresh state and makes
+// the log reader start the event log where it ends. Without a usable one
+// state is folded from the whole log.
+func (s *Service) restoreSnapshot() {
+	head, offsets, err := RestoreSnapshot(s.client, s.State, s.reader)
+	switch {
+	case err != nil:
+		s.log.Warn("no snapshot of state restored; folding the whole event log", "err", err)
+	case offsets == nil:
+		s.log.Info("no snapshot of state yet; folding the whole event log")
+	default:
+		s.snapshot, s.restored = head, offsets
+		s.log.Info("state restored from a snapshot", "checkpoint", head.ID)
+	}
+}
+
+// RestoreSnapshot loads the last checkpoint on TopicStateSnapshots into a
+// fresh state and makes reader (not yet running) start the event log where
+// it ends; offsets is nil when the topic holds none. A snapshot ahead of
+// the event log (a log recreated since) is an error.
+func RestoreSnapshot(client sarama.Client, state *store.Store, reader *kafka.LogReader) (head store.SnapshotHead, offsets map[int32]int64, err error) {
+	recs, err := readSnapshotTopic(client)
+	if err != nil {
+		return head, nil, err
+	}
+	snap, head, found, err := store.ReadSnapshot(recs)
+	if err != nil || !found {
+		return head, nil, err
+	}
+	for p, off := range snap.Offsets {
+		end, err := client.GetOffset(contracts.TopicEvents, p, sarama.OffsetNewest)
+		if err != nil {
+			return head, nil, fmt.Errorf("event log offsets: %w", err)
+		}
+		if off > end {
+			return head, nil, fmt.Errorf("snapshot %s is ahead of the event log (partition %d: %d > %d): recreated?",
+				head.ID, p, off, end)
+		}
+	}
+	if err := state.Restore(snap); err != nil {
+		return head, nil, err
+	}
+	if snap.Offsets == nil {
+		snap.Offsets = map[int32]int64{}
+	}
+	reader.StartAt(contracts.TopicEvents, snap.Offsets)
+	return head, snap.Offsets, nil
+}
+
+// Restored returns the event-log offsets the restored snapshot covered, or
+// nil when state was folded from the whole log.
+func (s *Service) Restored() map[int32]int64 { return s.restored }
+
+// readSnapshotTopic reads the snapshot topic from its start to its end.
+func readSnapshotTopic(client sarama.Client) ([]store.Record, error) {
+	consumer, err := sarama.NewConsumerFromClient(client)
+	if err != nil {
+		return nil, err
+	}
+	defer consumer.Close()
+	parts, err := consumer.Partitions(TopicStateSnapshots)
+	if err != nil {
+		return nil, err
+	}
+	var out []store.Record
+	for _, p := range parts {
+		oldest, err1 := client.GetOffset(TopicStateSnapshots, p, sarama.OffsetOldest)
+		end, err2 := client.GetOffset(TopicStateSnapshots, p, sarama.OffsetNewest)
+		if err := errors.Join(err1, err2); err != nil {
+			return nil, err
+		}
+		if end <= oldest {
+			continue
+		}
+		pc, err := consumer.ConsumePartition(TopicStateSnapshots, p, oldest)
+		if err != nil {
+			return nil, err
+		}
+		err = readUntil(pc, end, func(m *sarama.ConsumerMessage) {
+			out = append(out, store.Record{Key: m.Key, Value: m.Value})
+		})
+		pc.AsyncClose()
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// readUntil hands over a partition's messages until the one before end; a
+// compaction may have removed the last ones, so a partition quiet for a
+// while is read too.
+func readUntil(pc sarama.PartitionConsumer, end int64, handle func(*sarama.ConsumerMessage)) error {
+	for {
+		select {
+		case m := <-pc.Messages():
+			handle(m)
+			if m.Offset+1 >= end {
+				return nil
+			}
+		case err := <-pc.Errors():
+			return err
+		case <-time.After(5 * time.Second):
+			return nil
+		}
+	}
+}
+
+// Checkpoint writes a snapshot of state to the snapshot topic, covering
+// the event log as far as the reader applied it, then deletes the chunks of
+// the checkpoint before.
+func (s *Service) Checkpoint() error {
+	s.checkpointMu.Lock()
+	defer s.checkpointMu.Unlock()
+	// The offsets are read before the View: the View covers at least them,
+	// and the events between, folded again after a restore, are duplicates.
+	offsets := s.reader.Applied(contracts.TopicEvents)
+	msgs, head, err := SnapshotMessages(s.State.View().Snapshot(offsets), s.snapshot)
+	if err != nil {
+		return err
+	}
+	if err := s.pub.rest.Send(msgs...); err != nil {
+		return fmt.Errorf("write snapshot of state: %w", err)
+	}
+	s.snapshot = head
+	return nil
+}
+
+// SnapshotMessages are the messages that write snap to TopicStateSnapshots
+// as a new checkpoint, then delete the chunks of prev (if any).
+func SnapshotMessages(snap store.Snapshot, prev store.SnapshotHead) ([]*sarama.ProducerMessage, store.SnapshotHead, error) {
+	id := strconv.FormatInt(time.Now().UnixNano(), 36)
+	recs, head, err := store.SnapshotRecords(snap, id, snapshotChunk)
+	if err != nil {
+		return nil, head, err
+	}
+	if prev.ID != "" {
+		recs = append(recs, prev.Tombstones()...)
+	}
+	msgs := make([]*sarama.ProducerMessage, len(recs))
+	for i, r := range recs {
+		msgs[i] = &sarama.ProducerMessage{Topic: TopicStateSnapshots, Key: sarama.ByteEncoder(r.Key)}
+		if r.Value != nil {
+			msgs[i].Value = sarama.ByteEncoder(r.Value)
+		}
+	}
+	return msgs, head, nil
+}
+
+// checkpoints writes a checkpoint every interval until ctx ends.
+func (s *Service) checkpoints(ctx context.Context, every time.Duration) {
+	if every <= 0 {
+		return
+	}
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			if err := s.Checkpoint(); err != nil {
+				s.log.Warn("snapshot of state not written", "err", err)
+			}
+		}
+	}
+}
