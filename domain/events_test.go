@@ -53,6 +53,7 @@ func apply(t *testing.T, st *memState, stream *domain.Stream, ev domain.Event) d
 }
 
 func TestSessionEventsOpenTouchAndClose(t *testing.T) {
+	t.Parallel()
 	st, stream := newMemState(), &domain.Stream{VOEN: insurer}
 	s := domain.Session{ID: "s-1", InsurerVOEN: insurer, Principal: domain.Principal{Role: domain.RoleDelegate, GrantID: "g"},
 		Signer: deputyCardSigner(), OpenedAt: t0, LastActive: t0}
@@ -90,6 +91,7 @@ func TestSessionEventsOpenTouchAndClose(t *testing.T) {
 }
 
 func TestGrantEventsCreateAndRevoke(t *testing.T) {
+	t.Parallel()
 	st, stream := newMemState(), &domain.Stream{VOEN: insurer}
 	g := grant(t, "g-1", cardGrantee(t), false, "", "")
 	out := apply(t, st, stream, domain.GrantCreated{EventMeta: meta(1, t0), Grant: g})
@@ -115,6 +117,7 @@ func TestGrantEventsCreateAndRevoke(t *testing.T) {
 }
 
 func TestApplicationEventsFollowTheDecisions(t *testing.T) {
+	t.Parallel()
 	st, stream := newMemState(), &domain.Stream{VOEN: insurer}
 	d := draft(t, "a-1", domain.ReasonDocumentChanged)
 	out := apply(t, st, stream, domain.DraftSaved{EventMeta: meta(1, t0), Application: d})
@@ -169,6 +172,7 @@ func TestApplicationEventsFollowTheDecisions(t *testing.T) {
 }
 
 func TestStreamTakesOnlyItsNextEvent(t *testing.T) {
+	t.Parallel()
 	s := domain.Stream{VOEN: insurer, Seq: 4}
 	assert.True(t, s.Next(5))
 	assert.False(t, s.Next(4), "a seq taken already")

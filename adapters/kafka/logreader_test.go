@@ -205,8 +205,9 @@ func gcPercent() int {
 // While a reader rebuilds (applies what the topics held when it started),
 // the collector runs less often; then it runs as before, also when
 // rebuilds overlap.
+// Not parallel: it sets the process's GC percent, which every reader's
+// rebuild changes too.
 func TestLogReaderRelaxesTheCollectorWhileRebuilding(t *testing.T) {
-	t.Parallel()
 	before := debug.SetGCPercent(50)
 	defer debug.SetGCPercent(before)
 
@@ -340,6 +341,7 @@ func runUntil(t *testing.T, r *LogReader, ends map[topicPartition]int64) (stop f
 // A reader told where a snapshot of state ends reads those partitions from
 // there, the others whole, and reports how far it applied.
 func TestLogReaderStartsWhereASnapshotEnds(t *testing.T) {
+	t.Parallel()
 	client, producer := readerCluster(t, map[string]int32{"events": 3, "refs": 1})
 	produce(t, producer, "events", 0, 1500)
 	produce(t, producer, "refs", 0, 100)

@@ -12,14 +12,13 @@ import (
 // trie nodes made a third of a rebuild's CPU time, with the collector
 // marking them. It changes in place, so it must not change once a View
 // can see it.
+//
+// An entry is a row starting with its key (refrows.go).
 type flat struct {
-	// derive: an entry is a row starting with its key (refrows.go);
-	// otherwise an entry holds its key, then its value.
-	derive bool
-	slots  []fslot // open addressing with linear probing; a power of two long
-	live   int     // slots holding an entry
-	used   int     // slots holding an entry or a deletion
-	arena  arena
+	slots []fslot // open addressing with linear probing; a power of two long
+	live  int     // slots holding an entry
+	used  int     // slots holding an entry or a deletion
+	arena arena
 }
 
 // fslot is a slot: the key's hash and where its entry is in the arena.
@@ -35,19 +34,14 @@ const (
 	flatMinSize = 1 << 10
 )
 
-func newFlat(derive bool) *flat {
-	return &flat{derive: derive, slots: make([]fslot, flatMinSize)}
+func newFlat() *flat {
+	return &flat{slots: make([]fslot, flatMinSize)}
 }
 
-// entry reads the key and value at an arena reference.
-func (f *flat) entry(ref uint64) (key, val string) {
+// entry reads the key and the row at an arena reference.
+func (f *flat) entry(ref uint64) (key, row string) {
 	s := f.arena.at(ref - refBase)
-	if f.derive {
-		return rowKey(s), s
-	}
-	r := rowReader{s: s}
-	n := int(r.uvarint())
-	return s[r.i : r.i+n], s[r.i+n:]
+	return rowKey(s), s
 }
 
 // find returns the slot of key, or the slot to put it in (found false).
@@ -83,8 +77,8 @@ func (f *flat) get(key string) (string, bool) {
 	return "", false
 }
 
-// update sets key to what fn makes of its value (found: whether it has
-// one); when fn returns false, nothing changes.
+// update sets key to the row fn makes of its row (found: whether it has
+// one), which must start with key; when fn returns false, nothing changes.
 func (f *flat) update(key string, fn func(old string, found bool) (string, bool)) {
 	h := phash(key)
 	i, found := f.find(h, key)
@@ -96,7 +90,7 @@ func (f *flat) update(key string, fn func(old string, found bool) (string, bool)
 	if !ok {
 		return
 	}
-	ref := f.put(key, val)
+	ref := f.put(val)
 	if !found {
 		if f.slots[i].ref == slotEmpty {
 			f.used++
@@ -109,10 +103,10 @@ func (f *flat) update(key string, fn func(old string, found bool) (string, bool)
 	}
 }
 
-// put writes an entry into the arena. The bytes of the entry it replaces
-// stay there: strings read from it may still be in use.
-func (f *flat) put(key, val string) uint64 {
-	return f.arena.add(!f.derive, key, val) + refBase
+// put writes a row into the arena. The bytes of the row it replaces stay
+// there: strings read from it may still be in use.
+func (f *flat) put(row string) uint64 {
+	return f.arena.add(row) + refBase
 }
 
 // delete removes key.
@@ -153,18 +147,18 @@ func (f *flat) compacted() *flat {
 	for f.live*4 >= size*3 { // at most three quarters full, as grow keeps it
 		size *= 2
 	}
-	c := &flat{derive: f.derive, slots: make([]fslot, size), live: f.live, used: f.live}
+	c := &flat{slots: make([]fslot, size), live: f.live, used: f.live}
 	mask := size - 1
 	for _, s := range f.slots {
 		if s.ref < refBase {
 			continue
 		}
-		key, val := f.entry(s.ref)
+		_, row := f.entry(s.ref)
 		i := int(s.hash) & mask
 		for c.slots[i].ref != slotEmpty {
 			i = (i + 1) & mask
 		}
-		c.slots[i] = fslot{hash: s.hash, ref: c.put(key, val)}
+		c.slots[i] = fslot{hash: s.hash, ref: c.put(row)}
 	}
 	return c
 }
@@ -186,13 +180,9 @@ type arena struct {
 
 const arenaChunk = 1 << 20
 
-// add appends an entry, one string: val, after key and its length when
-// withKey; and returns where it is.
-func (a *arena) add(withKey bool, key, val string) uint64 {
+// add appends an entry, one string, and returns where it is.
+func (a *arena) add(val string) uint64 {
 	n := len(val)
-	if withKey {
-		n += uvarintLen(uint64(len(key))) + len(key)
-	}
 	need := uvarintLen(uint64(n)) + n
 	last := len(a.chunks) - 1
 	if last < 0 || cap(a.chunks[last])-len(a.chunks[last]) < need {
@@ -202,10 +192,6 @@ func (a *arena) add(withKey bool, key, val string) uint64 {
 	c := a.chunks[last]
 	off := len(c)
 	c = binary.AppendUvarint(c, uint64(n))
-	if withKey {
-		c = binary.AppendUvarint(c, uint64(len(key)))
-		c = append(c, key...)
-	}
 	a.chunks[last] = append(c, val...)
 	return uint64(last)<<32 | uint64(off)
 }

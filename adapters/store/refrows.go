@@ -107,7 +107,7 @@ func rowKey(row string) string {
 
 // keyField is a row's first field (its key, always inline) with its
 // encoding.
-func keyField(row string) (key, list string) {
+func keyField(row string) (key, field string) {
 	r := rowReader{s: row}
 	key = r.str()
 	return key, row[:r.i]

@@ -1,8 +1,6 @@
 package store
 
-import "strings"
-
-// table is a map of strings (rows, or look-up lists) in two layers: a flat
+// table is a map of rows (each starting with its key) in two layers: a flat
 // base (flat.go), filled in place while nobody views the store (the
 // rebuild at start), and a persistent map over it for what changed since a
 // View froze the base (live work). A key deleted from the base is marked
@@ -12,7 +10,7 @@ import "strings"
 // it: ApplyBatch decides that (fold.go).
 type table struct {
 	base *flat        // nil until a bulk write
-	over pmap[string] // changes over the base; derive is set for tables of rows
+	over pmap[string] // changes over the base; keys derived from the rows
 }
 
 // wr is how a batch writes: gen for the persistent maps' nodes (pmap.go);
@@ -25,24 +23,17 @@ type wr struct {
 func newRows() table { return table{over: pmap[string]{derive: rowKey}} }
 
 // dead reports whether a value of the map over the base marks a deletion:
-// a row of its key alone (rows always have more fields), or an empty list
-// (lists that become empty are deleted).
+// a row of its key alone (rows always have more fields).
 func (t table) dead(v string) bool {
-	if t.over.derive != nil {
-		_, one := keyField(v)
-		return len(one) == len(v)
-	}
-	return v == ""
+	_, one := keyField(v)
+	return len(one) == len(v)
 }
 
 // tombstone is the dead value for key.
 func (t table) tombstone(key string) string {
-	if t.over.derive != nil {
-		var w rowWriter
-		w.str(key)
-		return w.string()
-	}
-	return ""
+	var w rowWriter
+	w.str(key)
+	return w.string()
 }
 
 // Get returns the value of key.
@@ -65,7 +56,7 @@ func (t table) Get(key string) (string, bool) {
 // first bulk write, with what the map over it held moved into it.
 func (t table) bulk() table {
 	if t.base == nil {
-		t.base = newFlat(t.over.derive != nil)
+		t.base = newFlat()
 	}
 	if t.over.root != nil {
 		t.over.each(func(key, v string) {
@@ -75,7 +66,7 @@ func (t table) bulk() table {
 				t.base.update(key, func(string, bool) (string, bool) { return v, true })
 			}
 		})
-		t.over = pmap[string]{derive: t.over.derive}
+		t.over = pmap[string]{derive: rowKey}
 	}
 	return t
 }
@@ -102,29 +93,14 @@ func (t table) Update(w wr, key string, f func(old string, found bool) (string, 
 		return t
 	}
 	if t.base == nil {
-		if t.over.derive == nil {
-			f = cloneKey(f)
-		}
 		t.over = t.over.Update(w.gen, key, f)
 		return t
 	}
 	old, found := t.Get(key)
 	if k, v, ok := f(old, found); ok {
-		if t.over.derive == nil {
-			k = strings.Clone(k) // it may point into the base's arena: keep none of it
-		}
 		t.over = t.over.Set(w.gen, k, v)
 	}
 	return t
-}
-
-// cloneKey makes f keep a copy of its key: a key of a look-up list is
-// often a part of a row (an SSN, a FIN), which it would keep in memory.
-func cloneKey(f func(string, bool) (string, string, bool)) func(string, bool) (string, string, bool) {
-	return func(old string, found bool) (string, string, bool) {
-		k, v, ok := f(old, found)
-		return strings.Clone(k), v, ok
-	}
 }
 
 // Delete returns t without key.

@@ -44,62 +44,52 @@ func TestTableAgainstMap(t *testing.T) {
 		w.int(int64(v))
 		return w.string()
 	}
-	for _, kind := range []string{"rows", "lists"} {
-		for seed := range uint64(6) {
-			t.Run(fmt.Sprint(kind, " seed ", seed), func(t *testing.T) {
-				r := rand.New(rand.NewPCG(seed, 9))
-				m := table{}
-				if kind == "rows" {
-					m = newRows()
-				}
-				value := func(key string, v int) string {
-					if kind == "rows" {
-						return row(key, v)
-					}
-					return fmt.Sprint("list ", v) // never empty, as lists
-				}
-				want := map[string]string{}
-				type version struct {
-					m    table
-					want map[string]string
-				}
-				var kept []version
-				freezeAt := r.IntN(30)
-				for batch := range 40 {
-					w := wr{gen: uint64(batch + 1), bulk: batch > 0 && batch < freezeAt}
-					for range r.IntN(400) {
-						key := fmt.Sprint("k", r.IntN(600))
-						switch op := r.IntN(10); {
-						case op < 5:
-							v := value(key, r.Int())
-							m = m.Set(w, key, v)
-							want[key] = v
-						case op < 7:
-							v := value(key, r.Int())
-							m = m.Update(w, key, func(old string, found bool) (string, string, bool) {
-								if w, ok := want[key]; found != ok || old != w {
-									t.Fatalf("update of %q saw %q, %v; want %q, %v", key, old, found, w, ok)
-								}
-								return key, v, found // changes only what exists
-							})
-							if _, ok := want[key]; ok {
-								want[key] = v
+	for seed := range uint64(6) {
+		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
+			r := rand.New(rand.NewPCG(seed, 9))
+			m := newRows()
+			value := row
+			want := map[string]string{}
+			type version struct {
+				m    table
+				want map[string]string
+			}
+			var kept []version
+			freezeAt := r.IntN(30)
+			for batch := range 40 {
+				w := wr{gen: uint64(batch + 1), bulk: batch > 0 && batch < freezeAt}
+				for range r.IntN(400) {
+					key := fmt.Sprint("k", r.IntN(600))
+					switch op := r.IntN(10); {
+					case op < 5:
+						v := value(key, r.Int())
+						m = m.Set(w, key, v)
+						want[key] = v
+					case op < 7:
+						v := value(key, r.Int())
+						m = m.Update(w, key, func(old string, found bool) (string, string, bool) {
+							if w, ok := want[key]; found != ok || old != w {
+								t.Fatalf("update of %q saw %q, %v; want %q, %v", key, old, found, w, ok)
 							}
-						default:
-							m = m.Delete(w, key)
-							delete(want, key)
+							return key, v, found // changes only what exists
+						})
+						if _, ok := want[key]; ok {
+							want[key] = v
 						}
-					}
-					checkTable(t, fmt.Sprint("batch ", batch), m, want)
-					if !w.bulk && batch > 0 {
-						kept = append(kept, version{m, clone(want)})
+					default:
+						m = m.Delete(w, key)
+						delete(want, key)
 					}
 				}
-				for i, v := range kept {
-					checkTable(t, fmt.Sprint("kept version ", i), v.m, v.want)
+				checkTable(t, fmt.Sprint("batch ", batch), m, want)
+				if !w.bulk && batch > 0 {
+					kept = append(kept, version{m, clone(want)})
 				}
-			})
-		}
+			}
+			for i, v := range kept {
+				checkTable(t, fmt.Sprint("kept version ", i), v.m, v.want)
+			}
+		})
 	}
 }
 
@@ -113,10 +103,14 @@ func clone(m map[string]string) map[string]string {
 
 // A flat base grows through many sizes, and reuses deleted slots, whole.
 func TestFlatGrows(t *testing.T) {
-	f := newFlat(false)
+	f := newFlat()
 	want := map[string]string{}
 	for i := range 100_000 {
-		key, v := fmt.Sprint("key", i), fmt.Sprint("v", i)
+		key := fmt.Sprint("key", i)
+		var w rowWriter
+		w.str(key)
+		w.str(fmt.Sprint("v", i))
+		v := w.string()
 		f.update(key, func(string, bool) (string, bool) { return v, true })
 		want[key] = v
 		if i%3 == 0 {
@@ -130,26 +124,21 @@ func TestFlatGrows(t *testing.T) {
 	checkTable(t, "flat", table{base: f}, want)
 }
 
-// A dead value (a row of its key alone, an empty list) written into a
-// table deletes its key, in the base as over it.
+// A dead value (a row of its key alone) written into a table deletes its
+// key, in the base as over it.
 func TestDeadValuesDelete(t *testing.T) {
 	for _, bulk := range []bool{true, false} {
-		for _, m := range []table{newRows(), {}} {
-			w := wr{gen: 1, bulk: bulk}
-			live := "list"
-			if m.over.derive != nil {
-				var rw rowWriter
-				rw.str("k")
-				rw.int(7)
-				live = rw.string()
-			}
-			m = m.Set(w, "k", live)
-			m = m.Set(w, "k", m.tombstone("k"))
-			if v, ok := m.Get("k"); ok {
-				t.Fatalf("bulk %v, rows %v: a dead value is read as %q", bulk, m.over.derive != nil, v)
-			}
-			m.each(func(k, v string) { t.Fatalf("bulk %v: each saw %q = %q", bulk, k, v) })
+		m := newRows()
+		w := wr{gen: 1, bulk: bulk}
+		var rw rowWriter
+		rw.str("k")
+		rw.int(7)
+		m = m.Set(w, "k", rw.string())
+		m = m.Set(w, "k", m.tombstone("k"))
+		if v, ok := m.Get("k"); ok {
+			t.Fatalf("bulk %v: a dead value is read as %q", bulk, v)
 		}
+		m.each(func(k, v string) { t.Fatalf("bulk %v: each saw %q = %q", bulk, k, v) })
 	}
 }
 

@@ -47,6 +47,9 @@ const (
 type ceilingBOptions struct {
 	Commands, Runs, Partitions int
 	Brokers                    string
+	// MaxInFlight and ProducerConns override the adapter's defaults
+	// (service.Defaults), to see what the plumbing's settings cost.
+	MaxInFlight, ProducerConns int
 }
 
 func runCeilingB(ctx context.Context, args []string) error {
@@ -56,6 +59,8 @@ func runCeilingB(ctx context.Context, args []string) error {
 	fs.IntVar(&o.Runs, "runs", 3, "runs; the table shows each and the median")
 	fs.IntVar(&o.Partitions, "partitions", contracts.DefaultPartitions, "partitions of every topic")
 	fs.StringVar(&o.Brokers, "brokers", "", "use these brokers (comma-separated) instead of starting kfake in a child process")
+	fs.IntVar(&o.MaxInFlight, "max-in-flight", 0, "commands in flight per partition; 0: the adapter's default")
+	fs.IntVar(&o.ProducerConns, "producer-conns", 0, "connections of the event producer and of the answers' producer each; 0: the adapter's default")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -99,7 +104,14 @@ func measureCeilingB(ctx context.Context, o ceilingBOptions) ([]pipeRun, error) 
 		if err := createTopics(b.Addrs, int32(o.Partitions), t.events, t.replies, t.audit); err != nil {
 			return nil, err
 		}
-		r, err := ceilingBOnce(ctx, b.Addrs, t, fmt.Sprintf("bench.cb.%s.%d", tag, i), int64(o.Commands))
+		def := service.Defaults()
+		if o.MaxInFlight > 0 {
+			def.MaxInFlight = o.MaxInFlight
+		}
+		if o.ProducerConns > 0 {
+			def.ProducerConns = o.ProducerConns
+		}
+		r, err := ceilingBOnce(ctx, b.Addrs, t, fmt.Sprintf("bench.cb.%s.%d", tag, i), int64(o.Commands), def)
 		if err != nil {
 			return nil, fmt.Errorf("run %d: %w", i+1, err)
 		}
@@ -182,11 +194,11 @@ func (w *cbWaiters) fold(batch []*sarama.ConsumerMessage) func() error {
 	}
 }
 
-// ceilingBOnce handles every command of t.in and times it from the first
-// command handed out to the last one acknowledged; it then checks that the
-// events, replies and audit topics hold n records each.
-func ceilingBOnce(ctx context.Context, addrs []string, t cbTopics, group string, n int64) (pipeRun, error) {
-	def := service.Defaults()
+// ceilingBOnce handles every command of t.in, with def's in-flight bound
+// and producer connections, and times it from the first command handed out
+// to the last one acknowledged; it then checks that the events, replies and
+// audit topics hold n records each.
+func ceilingBOnce(ctx context.Context, addrs []string, t cbTopics, group string, n int64, def service.Config) (pipeRun, error) {
 	kc := kafka.Config{Brokers: addrs, ClientID: "dsmf-bench"}
 	events, err := kafka.NewProducer(kc, sarama.CompressionNone, def.ProducerConns)
 	if err != nil {
