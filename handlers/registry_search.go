@@ -32,16 +32,11 @@ func readRegistrySearch(_ *Handler, v View, c Cmd[contracts.RegistrySearch]) (co
 		return contracts.RegistrySearchResult{}, err
 	}
 	filter := registryFilter(c.Payload.Filter)
-	var found []domain.Application
-	for _, a := range v.Applications(c.insurerVOEN) {
-		if filter.Matches(a, a.CertificateStatusAfter()) {
-			found = append(found, a)
-		}
-	}
-	domain.SortNewestFirst(found)
-	from, to := page.Bounds(len(found))
-	rows := make([]contracts.RegistryRow, 0, to-from)
-	for _, a := range found[from:to] {
+	found, total := v.ApplicationsPage(c.insurerVOEN, func(a domain.Application) bool {
+		return filter.Matches(a, a.CertificateStatusAfter())
+	}, page)
+	rows := make([]contracts.RegistryRow, 0, len(found))
+	for _, a := range found {
 		w := wire.ApplicationToWire(a)
 		rows = append(rows, contracts.RegistryRow{ApplicationID: a.ID, Number: a.Number, Type: w.Type,
 			FIN: w.Person.FIN, Surname: w.Person.Surname, Name: w.Person.Name, Patronymic: w.Person.Patronymic,
@@ -49,5 +44,5 @@ func readRegistrySearch(_ *Handler, v View, c Cmd[contracts.RegistrySearch]) (co
 			CertificateStatus: w.CertificateStatus, Status: w.Status})
 	}
 	return contracts.RegistrySearchResult{CommandID: c.id, Rows: rows,
-		Page: contracts.PageInfo{Number: page.Number, Size: page.Size, Total: len(found)}}, nil
+		Page: contracts.PageInfo{Number: page.Number, Size: page.Size, Total: total}}, nil
 }

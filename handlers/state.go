@@ -24,9 +24,13 @@ type View interface {
 	Grant(id string) (domain.Grant, bool)
 	Grants(voen string) []domain.Grant
 	Application(id string) (domain.Application, bool)
-	// Applications are an insurer's, ApplicationsOf a person's (by SSN).
+	// Applications are an insurer's, newest first (domain.SortNewestFirst's
+	// order), ApplicationsOf a person's (by SSN).
 	Applications(voen string) []domain.Application
 	ApplicationsOf(ssn string) []domain.Application
+	// ApplicationsPage is the page of an insurer's applications that match,
+	// newest first, and how many match in all (the registry).
+	ApplicationsPage(voen string, match func(domain.Application) bool, page domain.Page) ([]domain.Application, int)
 	// Outcome is the recorded decision on a command, if it has one.
 	Outcome(commandID string) (domain.Outcome, bool)
 	Stream(voen string) domain.Stream
