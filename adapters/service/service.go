@@ -280,8 +280,11 @@ func (s *Service) Run(ctx context.Context) error {
 	go s.watchLag(ctx)
 	go s.watchBroker(ctx)
 	go s.checkpoints(ctx, s.cfg.SnapshotInterval)
-	statusDone := make(chan error, 1)
-	go func() { statusDone <- s.statusProjector().Run(ctx) }()
+	statusDone := make(chan struct{})
+	go func() {
+		defer close(statusDone)
+		s.statusProjector().Run(ctx)
+	}()
 	defer func() { <-statusDone }()
 	// Ready once the group has given this instance its partitions and
 	// their records are handed out, not when the router merely runs.
