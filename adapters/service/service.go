@@ -362,9 +362,9 @@ func (s *Service) rebuild(ctx context.Context) error {
 	}
 }
 
-// router builds the watermill router that consumes both command topics in
-// the consumer group.
-func (s *Service) router(h *handlers.Handler) (*message.Router, error) {
+// groupConfig is the client configuration of a consumer-group member with
+// the adapter's group timings.
+func (s *Service) groupConfig() *sarama.Config {
 	sc := s.kafkaConfig().SaramaConfig()
 	sc.Consumer.Group.Session.Timeout = s.cfg.GroupSessionTimeout
 	sc.Consumer.Group.Heartbeat.Interval = s.cfg.GroupHeartbeat
@@ -373,6 +373,13 @@ func (s *Service) router(h *handlers.Handler) (*message.Router, error) {
 	// JoinGroup waiting past 30 s, the request times out, and the new
 	// member never gets in.
 	sc.Consumer.Group.Rebalance.Timeout = s.cfg.GroupSessionTimeout
+	return sc
+}
+
+// router builds the watermill router that consumes both command topics in
+// the consumer group.
+func (s *Service) router(h *handlers.Handler) (*message.Router, error) {
+	sc := s.groupConfig()
 	if s.cfg.GroupInstanceID != "" {
 		sc.Version = sarama.V2_3_0_0 // the first with static membership
 		sc.Consumer.Group.InstanceId = s.cfg.GroupInstanceID
