@@ -18,8 +18,9 @@ import (
 // TopicStateSnapshots keeps checkpoints of the state folded from the event
 // log (adapters/store/snapshot.go): a start restores the last one and folds
 // only the events after it. It is the adapter's own, not a part of the
-// contract; compacted, one partition.
-const TopicStateSnapshots = "dsmf.ssc.state-snapshots.v1"
+// contract; compacted, one partition. It holds personal data: only the
+// adapter may read or write it (kafka.Grants).
+const TopicStateSnapshots = kafka.TopicStateSnapshots
 
 // snapshotChunk bounds a snapshot record's value, under the brokers' and
 // sarama's default message size (1 MB).
