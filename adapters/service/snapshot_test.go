@@ -21,6 +21,9 @@ func TestRestartRestoresTheSnapshotAndFoldsTheTail(t *testing.T) {
 	h.MustOK(h.Request(testkit.DraftSave(owner)), contracts.TypeDraftSaveResult, nil)
 	h.MustOK(h.Request(testkit.GrantToDeputy(owner)), contracts.TypeGrantCreateResult, nil)
 	first := h.Instances()[0].Service
+	ended, cancel := context.WithCancel(context.Background())
+	cancel()
+	require.ErrorIs(t, first.Checkpoint(ended), context.Canceled, "a shutdown writes no checkpoint")
 	require.NoError(t, first.Checkpoint(context.Background()))
 	covered := first.Restored() // nil: the first instance folded the whole log
 	require.Nil(t, covered)
