@@ -15,8 +15,9 @@ import (
 //   - dead-lettered and answered: a record that is not a command of this
 //     contract (not a CloudEvent, wrong content type, unknown type, not JSON,
 //     invalid UTF-8, schema violation, too large) or whose handling failed
-//     for good (INTERNAL_ERROR). It is answered when it has a ce_id, on
-//     the replies topic of the party that sent it;
+//     for good (INTERNAL_ERROR). It is answered when it has a ce_id: on the
+//     replies topic of the party whose topic it came on (the portal's, or
+//     the back office's own);
 //   - answered only: a well-formed command refused for what it asks or for a
 //     value the user typed (a mistyped FIN, a key that is not the insurer's,
 //     every domain refusal): no poison, nothing for an operator to do.

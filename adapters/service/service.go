@@ -297,10 +297,9 @@ func (s *Service) Run(ctx context.Context) error {
 	goWait(func() { s.watchLag(ctx) })
 	goWait(func() { s.watchBroker(ctx) })
 	goWait(func() { s.checkpoints(ctx, s.cfg.SnapshotInterval) })
-	// The projector retries the broker by itself; it returns before ctx
-	// ends only when it cannot work at all.
-	statusDone := make(chan error, 1)
-	goWait(func() { statusDone <- s.statusProjector().Run(ctx) })
+	// The projector tries a broker or group it cannot reach again, and
+	// logs why, until ctx ends (adapters/statusfeed).
+	goWait(func() { s.statusProjector().Run(ctx) })
 	// Ready once the group has given this instance its partitions and
 	// their records are handed out, not when the router merely runs.
 	select {
@@ -312,8 +311,6 @@ func (s *Service) Run(ctx context.Context) error {
 		routerDone <- err // seen again below
 	case err := <-readerErr:
 		readerErr <- err
-	case err := <-statusDone:
-		statusDone <- err
 	}
 
 	// A reader or router that stops by itself leaves the service unable to
@@ -330,8 +327,6 @@ func (s *Service) Run(ctx context.Context) error {
 		stopped("event log reader", err)
 	case err := <-routerDone:
 		stopped("command router", err)
-	case err := <-statusDone:
-		stopped("status projector", err)
 	}
 	if failure != nil {
 		s.life.Error("cannot go on", "err", failure)

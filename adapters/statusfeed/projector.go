@@ -66,17 +66,28 @@ func New(cfg Config, state State) *Projector {
 // maxBatch bounds the events of one transaction.
 const maxBatch = 500
 
-// Run follows the event log until ctx ends.
-func (p *Projector) Run(ctx context.Context) error {
+// Run follows the event log until ctx ends. It never gives up: a broker
+// that cannot be reached, or a group that cannot be joined, is tried again.
+func (p *Projector) Run(ctx context.Context) {
+	defer p.closeProducers()
+	for ctx.Err() == nil {
+		if err := p.follow(ctx); err != nil && ctx.Err() == nil {
+			p.cfg.Log.Warn("status projector: trying again", "err", err)
+			sleep(ctx, time.Second)
+		}
+	}
+}
+
+// follow joins the group and consumes until ctx ends or the group fails.
+func (p *Projector) follow(ctx context.Context) error {
 	sc := p.cfg.Sarama()
 	sc.Consumer.Offsets.Initial = sarama.OffsetOldest
 	sc.Consumer.Offsets.AutoCommit.Enable = false // offsets go in the transactions
 	sc.Consumer.IsolationLevel = sarama.ReadCommitted
 	group, err := sarama.NewConsumerGroup(p.cfg.Brokers, p.cfg.Group, sc)
 	if err != nil {
-		return fmt.Errorf("status projector: consumer group: %w", err)
+		return fmt.Errorf("consumer group %s: %w", p.cfg.Group, err)
 	}
-	defer p.closeProducers()
 	defer group.Close()
 	for ctx.Err() == nil {
 		if err := group.Consume(ctx, []string{contracts.TopicEvents}, p); err != nil && ctx.Err() == nil {

@@ -21,6 +21,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/dsmf/ssc-adapter/adapters/statusfeed"
 	"github.com/dsmf/ssc-adapter/contracts"
 	"github.com/dsmf/ssc-adapter/testkit"
 )
@@ -63,8 +64,8 @@ func TestKillsLoseNothingAndDoubleNothing(t *testing.T) {
 	adapter.stop(t, 15*time.Second)
 	w.startAdapter()
 	assert.Equal(t, before, snapshot(t, w.client, s.sessions), "state after a cold rebuild")
-	t.Logf("figures: commands %d (sent twice on purpose: %d), kills %d, answered %d, answers repeated %d, events written %d, lost %d",
-		f.sent, s.twice, kills, f.answered, f.repeats, f.written, f.sent-f.answered)
+	t.Logf("figures: commands %d (sent twice on purpose: %d), kills %d, answered %d, answers repeated %d, events written %d, lost %d, status records %d",
+		f.sent, s.twice, kills, f.answered, f.repeats, f.written, f.sent-f.answered, f.statuses)
 }
 
 // Two instances share the work; one is killed; the broker itself is
@@ -220,11 +221,12 @@ func (s *storm) send(n, poisonEvery int) {
 	}
 }
 
-type figures struct{ sent, answered, repeats, written int }
+type figures struct{ sent, answered, repeats, written, statuses int }
 
 // verify checks that every command is answered, each in one way; that the
-// log holds one event per command; and that each insurer's registry and
-// grants are what the commands made.
+// log holds one event per command, and the status topic one record per
+// application change; and that each insurer's registry and grants are what
+// the commands made.
 func (s *storm) verify() figures {
 	t, client := s.w.t, s.w.client
 	f := figures{sent: len(s.sent)}
@@ -260,6 +262,30 @@ func (s *storm) verify() figures {
 		f.written += perCommand[cmd.ID]
 		assert.Equal(t, 1, perCommand[cmd.ID], "events on the log for command %s", cmd.ID)
 	}
+	// Each application change is on the status topic once, though the
+	// adapter was killed in the middle of the projector's transactions.
+	wantStatus := map[string]bool{}
+	for _, r := range client.All(contracts.TopicEvents, nil) {
+		switch r.Envelope.Type {
+		case contracts.TypeDraftSaved, contracts.TypeApplicationSubmitted, contracts.TypeDraftDeleted, contracts.TypeApplicationStatusMoved:
+			wantStatus[statusfeed.RecordID(r.Envelope.ID)] = true
+		}
+	}
+	perStatus := map[string]int{}
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(50 * time.Millisecond) {
+		perStatus = map[string]int{}
+		for _, r := range client.All(contracts.TopicApplicationStatus, nil) {
+			perStatus[r.Envelope.ID]++
+		}
+		if len(perStatus) >= len(wantStatus) || time.Now().After(deadline) {
+			break
+		}
+	}
+	for id := range wantStatus {
+		assert.Equal(t, 1, perStatus[id], "status records derived from one event (%s)", id)
+	}
+	assert.Len(t, perStatus, len(wantStatus), "status records derived from no event")
+	f.statuses = len(perStatus)
 	state := snapshot(t, client, s.sessions)
 	for voen, n := range s.drafts {
 		assert.Equal(t, n, state[voen].drafts, "drafts of %s", voen)

@@ -35,6 +35,8 @@ var topicAliases = map[string]string{
 	"notices":             contracts.TopicNotices,
 	"deadletter":          contracts.TopicDeadLetter,
 	"audit":               contracts.TopicAudit,
+	"status":              contracts.TopicApplicationStatus,
+	"backoffice-replies":  contracts.TopicBackOfficeReplies,
 	"portal-commands":     contracts.TopicPortalCommands,
 	"backoffice-commands": contracts.TopicBackOfficeCommands,
 	"insurers":            contracts.TopicInsurers,
@@ -57,7 +59,7 @@ type tailOptions struct {
 
 func runTail(ctx context.Context, e *env, g globals, args []string) error {
 	fs, brokers := flagSet(e, g, "tail", "[-topic T] [-from newest|oldest] [-type PREFIX] [-insurer VÖEN] [-n N]", tailAbout)
-	topic := fs.String("topic", "events", "events, replies, notices, deadletter, audit (or portal-commands, backoffice-commands, insurers, insured-persons, identity-documents, or a topic name)")
+	topic := fs.String("topic", "events", "events, replies, notices, deadletter, audit, status, backoffice-replies (or portal-commands, backoffice-commands, insurers, insured-persons, identity-documents, or a topic name)")
 	from := fs.String("from", "newest", "newest (only what comes from now on) or oldest (everything kept)")
 	typ := fs.String("type", "", "only this CloudEvents type, or types starting with it; the az.gov.dsmf. prefix may be left out")
 	insurer := fs.String("insurer", "", "only records of this insurer (the record key, a VÖEN)")
@@ -96,7 +98,9 @@ func runTail(ctx context.Context, e *env, g globals, args []string) error {
 
 // tail prints the records of a topic until ctx ends or the limit is reached.
 func tail(ctx context.Context, e *env, o tailOptions) error {
-	client, err := sarama.NewClient(o.brokers, saramaConfig("dsmfctl-tail", o.security))
+	cfg := saramaConfig("dsmfctl-tail", o.security)
+	cfg.Consumer.IsolationLevel = sarama.ReadCommitted // the status topic is written in transactions
+	client, err := sarama.NewClient(o.brokers, cfg)
 	if err != nil {
 		return connectError(o.brokers, o.security, err)
 	}
