@@ -52,10 +52,16 @@ type Stats struct {
 
 // New returns an empty store.
 func New() (*Store, error) {
-	db, err := memdb.NewMemDB(stateSchema())
+	primary, err := memdb.NewMemDB(stateSchema())
 	if err != nil {
 		return nil, fmt.Errorf("state schema: %w", err)
 	}
+	// A snapshot of the empty database is a MemDB that tracks no mutation:
+	// nobody here watches (no WatchSet), and a primary's commit of more than
+	// 8,192 changed radix nodes (any rebuild batch) walks every node of each
+	// index it touched to close watch channels, which makes a rebuild's cost
+	// grow with the square of the state.
+	db := primary.Snapshot()
 	rows := newRows()
 	m := &maps{insurers: rows, insured: rows, documents: rows, outcomes: rows}
 	return &Store{maps: m, db: db, waiters: map[string][]chan Result{}, lastSeen: map[string]time.Time{},
