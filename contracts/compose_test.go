@@ -17,6 +17,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 
 	"github.com/dsmf/ssc-adapter/adapters/kafka"
+	"github.com/dsmf/ssc-adapter/adapters/service"
 	"github.com/dsmf/ssc-adapter/contracts"
 )
 
@@ -226,16 +227,23 @@ func TestComposeKafkaListeners(t *testing.T) {
 	}
 }
 
+// composeTopics are the topics kafka-init creates: the contract's, and the
+// adapter's own snapshot topic, which the adapter may not create under ACLs.
+func composeTopics() map[string]contracts.TopicSpec {
+	want := map[string]contracts.TopicSpec{}
+	for _, spec := range append(contracts.Topics(contracts.DefaultPartitions), service.SnapshotTopicSpec()) {
+		want[spec.Name] = spec
+	}
+	return want
+}
+
 func TestComposeCreatesContractTopics(t *testing.T) {
 	t.Parallel()
 	cf := loadCompose(t)
 	script := initScript(cf)
 	broker := internalListener(t, cf)
 
-	want := map[string]contracts.TopicSpec{}
-	for _, spec := range contracts.Topics(contracts.DefaultPartitions) {
-		want[spec.Name] = spec
-	}
+	want := composeTopics()
 
 	created := map[string]bool{}
 	for _, call := range parseTopicsCalls(script) {
@@ -247,7 +255,7 @@ func TestComposeCreatesContractTopics(t *testing.T) {
 			assert.False(t, created[topic], "topic created twice")
 			created[topic] = true
 			spec, known := want[topic]
-			if !assert.True(t, known, "kafka-init creates %q, which contracts.Topics does not list", topic) {
+			if !assert.True(t, known, "kafka-init creates %q, which neither contracts.Topics nor service.SnapshotTopicSpec is", topic) {
 				return
 			}
 			assert.Contains(t, call.flags, "--if-not-exists", "re-running kafka-init must not fail")
@@ -421,10 +429,7 @@ func TestComposeSecureCreatesContractTopics(t *testing.T) {
 	t.Parallel()
 	cf := loadSecureCompose(t)
 	script := initScript(cf)
-	want := map[string]contracts.TopicSpec{}
-	for _, spec := range contracts.Topics(contracts.DefaultPartitions) {
-		want[spec.Name] = spec
-	}
+	want := composeTopics()
 	created := map[string]bool{}
 	for _, call := range parseTopicsCalls(script) {
 		if !call.create {
@@ -432,7 +437,7 @@ func TestComposeSecureCreatesContractTopics(t *testing.T) {
 		}
 		topic := call.one(t, "--topic")
 		spec, known := want[topic]
-		if !assert.True(t, known, "kafka-init creates %q, which contracts.Topics does not list", topic) {
+		if !assert.True(t, known, "kafka-init creates %q, which neither contracts.Topics nor service.SnapshotTopicSpec is", topic) {
 			continue
 		}
 		created[topic] = true
@@ -571,6 +576,14 @@ func TestComposeSecureACLs(t *testing.T) {
 		assert.False(t, has(p, contracts.TopicAudit, kafka.OpRead), "%s must not read the audit trail", p)
 	}
 	assert.True(t, has(kafka.PrincipalAuditor, contracts.TopicAudit, kafka.OpRead), "the auditor reads the audit trail")
+	// The snapshots of state hold personal data: the adapter's alone.
+	assert.True(t, has(kafka.PrincipalAdapter, service.TopicStateSnapshots, kafka.OpWrite), "the adapter writes its snapshots")
+	assert.True(t, has(kafka.PrincipalAdapter, service.TopicStateSnapshots, kafka.OpRead), "the adapter reads its snapshots")
+	for _, p := range []string{kafka.PrincipalPortal, kafka.PrincipalBackOffice, kafka.PrincipalRegisters, kafka.PrincipalAuditor} {
+		for _, op := range []kafka.Operation{kafka.OpRead, kafka.OpWrite} {
+			assert.False(t, has(p, service.TopicStateSnapshots, op), "%s must not %s the snapshots of state", p, op)
+		}
+	}
 	for _, g := range grants {
 		if g.Principal == kafka.PrincipalAuditor && !g.Group && !g.TransactionalID {
 			assert.Equal(t, contracts.TopicAudit, g.Name, "the auditor reads the audit trail and no other topic")

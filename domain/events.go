@@ -28,13 +28,16 @@ type Event interface {
 	Meta() EventMeta
 	// Apply makes the event's change: it reads and writes the entities
 	// through st, the insurer's stream through stream, and names in out
-	// what it touched. It checks before it writes: an error means the
-	// event does not fit the state, and nothing was written.
+	// what it touched. An error means the event does not fit the state:
+	// the caller then keeps nothing of it (EventState), so Apply may
+	// write before its last check.
 	Apply(st EventState, stream *Stream, out *Outcome) error
 }
 
-// EventState is what applying an event reads and writes. The store
-// implements it over one write transaction.
+// EventState is what applying an event reads and writes; reads see the
+// event's own writes. The store implements it over one write transaction
+// and keeps an event's writes only when its Apply returns no error, so an
+// event ignored as a conflict changes nothing, on every reader alike.
 type EventState interface {
 	Session(id string) (Session, bool)
 	PutSession(Session) error

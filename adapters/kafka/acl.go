@@ -30,6 +30,11 @@ const (
 	AuditorGroupPrefix    = "dsmf-audit"
 )
 
+// TopicStateSnapshots is the adapter's checkpoints of state (see
+// adapters/service/snapshot.go). It holds personal data: the adapter alone
+// reads and writes it.
+const TopicStateSnapshots = "dsmf.ssc.state-snapshots.v1"
+
 // StatusGroup is the status projector's consumer group, beside the
 // adapter's own group; it also prefixes the projector's transactional ids.
 func StatusGroup(adapterGroup string) string { return adapterGroup + "-status" }
@@ -67,9 +72,10 @@ type Grant struct {
 //   - adapter: reads both command topics in its group, reads and writes the
 //     event log, writes replies, back-office replies, notices, dead letters
 //     and the audit trail,
-//     reads the reference topics; its status projector reads the event log
-//     in its own group and writes the status topic with transactional ids
-//     starting with that group's name.
+//     reads the reference topics, reads and writes its snapshots of state
+//     (personal data: no other principal has them); its status projector
+//     reads the event log in its own group and writes the status topic with
+//     transactional ids starting with that group's name.
 //   - portal: writes portal commands; reads replies, notices and the status
 //     topic in its own groups. It can neither write back-office commands or
 //     the event log nor read the event log.
@@ -86,11 +92,11 @@ func Grants(adapterGroup string) []Grant {
 	}
 	var g []Grant
 	for _, t := range []string{contracts.TopicPortalCommands, contracts.TopicBackOfficeCommands, contracts.TopicEvents,
-		contracts.TopicInsurers, contracts.TopicInsuredPersons, contracts.TopicIdentityDocuments} {
+		contracts.TopicInsurers, contracts.TopicInsuredPersons, contracts.TopicIdentityDocuments, TopicStateSnapshots} {
 		g = append(g, topic(PrincipalAdapter, t, OpRead))
 	}
 	for _, t := range []string{contracts.TopicEvents, contracts.TopicReplies, contracts.TopicNotices, contracts.TopicDeadLetter,
-		contracts.TopicAudit, contracts.TopicApplicationStatus, contracts.TopicBackOfficeReplies} {
+		contracts.TopicAudit, contracts.TopicApplicationStatus, contracts.TopicBackOfficeReplies, TopicStateSnapshots} {
 		g = append(g, topic(PrincipalAdapter, t, OpWrite))
 	}
 	g = append(g, Grant{Principal: PrincipalAdapter, Group: true, Name: adapterGroup, Operation: OpRead},

@@ -14,6 +14,7 @@ import (
 
 	"github.com/dsmf/ssc-adapter/adapters/kafka"
 	"github.com/dsmf/ssc-adapter/adapters/kafka/embedded"
+	"github.com/dsmf/ssc-adapter/adapters/service"
 	"github.com/dsmf/ssc-adapter/contracts"
 	"github.com/dsmf/ssc-adapter/testkit"
 )
@@ -39,7 +40,7 @@ func secureCluster() []kfake.Opt {
 	for _, l := range []kafka.Security{adapterLogin, portalLogin, backOfficeLogin, registersLogin} {
 		opts = append(opts, embedded.User(l.SASLMechanism, l.SASLUser, l.SASLPassword, grants))
 	}
-	for _, s := range contracts.Topics(contracts.DefaultPartitions) {
+	for _, s := range append(contracts.Topics(contracts.DefaultPartitions), service.SnapshotTopicSpec()) {
 		opts = append(opts, kfake.SeedTopics(s.Partitions, s.Name))
 	}
 	return opts
@@ -186,6 +187,20 @@ func TestTopicSeparationWithACLs(t *testing.T) {
 		if c, err := sarama.NewClient(brokers, sc); !assert.Error(t, err, "a client without SASL got in") {
 			c.Close()
 		}
+	})
+
+	// The snapshots of state hold personal data (names, FINs): the adapter's
+	// alone. Last: it restarts the adapter.
+	t.Run("only the adapter writes and reads its snapshots of state", func(t *testing.T) {
+		_, env, err := contracts.ReferenceEnvelope("acl-test-insurer", testkit.Insurer, time.Now())
+		require.NoError(t, err)
+		for _, p := range []*principalClient{portal, backOffice, registers} {
+			assertTopicDenied(t, p.read(service.TopicStateSnapshots))
+			assertTopicDenied(t, p.produce(service.TopicStateSnapshots, env))
+		}
+		require.NoError(t, h.Instances()[0].Service.Checkpoint(context.Background()), "the adapter writes a checkpoint")
+		restarted := h.RestartAdapter().Service
+		assert.NotEmpty(t, restarted.Restored(), "the restarted adapter restores the checkpoint")
 	})
 }
 

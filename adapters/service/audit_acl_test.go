@@ -10,6 +10,7 @@ import (
 
 	"github.com/dsmf/ssc-adapter/adapters/kafka"
 	"github.com/dsmf/ssc-adapter/adapters/kafka/embedded"
+	"github.com/dsmf/ssc-adapter/adapters/service"
 	"github.com/dsmf/ssc-adapter/contracts"
 	"github.com/dsmf/ssc-adapter/testkit"
 )
@@ -54,7 +55,7 @@ func TestAuditTrailWithACLs(t *testing.T) {
 
 	t.Run("the auditor reads the audit trail and nothing else", func(t *testing.T) {
 		for _, topic := range []string{contracts.TopicEvents, contracts.TopicReplies, contracts.TopicNotices,
-			contracts.TopicDeadLetter, contracts.TopicPortalCommands, contracts.TopicIdentityDocuments} {
+			contracts.TopicDeadLetter, contracts.TopicPortalCommands, contracts.TopicIdentityDocuments, service.TopicStateSnapshots} {
 			assertTopicDenied(t, auditor.read(topic))
 		}
 		// It may write nowhere, so it cannot even start an (idempotent)

@@ -32,8 +32,11 @@ var commandTopics = []string{contracts.TopicPortalCommands, contracts.TopicBackO
 
 // Service is a running adapter.
 type Service struct {
-	cfg      Config
+	cfg Config
+	// log is quieted during a broker outage (outagelog.go); lifecycle
+	// lines (start, ready, failure, shutdown) go to life, which is not.
 	log      *slog.Logger
+	life     *slog.Logger
 	embedded *embedded.Broker
 	brokers  []string
 	client   sarama.Client
@@ -47,6 +50,9 @@ type Service struct {
 	ready        *ops.Readiness
 	http         *ops.Server
 	pub          publisher
+	// checkpointer writes the snapshots: their 512 KiB chunks must not hold
+	// up replies on pub's producers.
+	checkpointer *kafka.Producer
 	readyCh      chan struct{}
 	rd           *readiness
 	keys         contracts.KeySet
@@ -94,7 +100,7 @@ func New(cfg Config) (*Service, error) {
 	}
 	gate := &outageGate{}
 	log := slog.New(gate.handler(plain.Handler()))
-	s := &Service{cfg: cfg, log: log, brokers: cfg.Brokers, Metrics: ops.NewMetrics(),
+	s := &Service{cfg: cfg, log: log, life: plain, brokers: cfg.Brokers, Metrics: ops.NewMetrics(),
 		ready: ops.NewReadiness("starting"), readyCh: make(chan struct{})}
 	s.rd = newReadiness(s.ready, s.Metrics.SRE, plain, gate)
 	ok := false
@@ -163,6 +169,9 @@ func New(cfg Config) (*Service, error) {
 	// Uncompressed: LZ4 on the answers (46 KB notices among them) cost the
 	// adapter more CPU than it saved (dsmf-bench adapter: 7 % fewer commands/s).
 	if s.pub.rest, err = kafka.NewProducer(kc, sarama.CompressionNone, s.cfg.ProducerConns); err != nil {
+		return nil, err
+	}
+	if s.checkpointer, err = kafka.NewProducer(kc, sarama.CompressionNone, 1); err != nil {
 		return nil, err
 	}
 	if s.State, err = store.New(); err != nil {
@@ -237,7 +246,21 @@ func (s *Service) fold(batch []*sarama.ConsumerMessage) func() error {
 func (s *Service) Run(ctx context.Context) error {
 	defer s.closeAll()
 	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	// Every goroutine below ends with ctx and is waited for before
+	// closeAll closes the clients and producers they use, however Run
+	// returns.
+	var wg sync.WaitGroup
+	defer func() {
+		cancel()
+		wg.Wait()
+	}()
+	goWait := func(f func()) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f()
+		}()
+	}
 
 	if s.cfg.DemoData {
 		if err := s.loadDemo(ctx); err != nil {
@@ -245,14 +268,8 @@ func (s *Service) Run(ctx context.Context) error {
 		}
 	}
 	s.restoreSnapshot()
-	var wg sync.WaitGroup
 	readerErr := make(chan error, 1)
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		readerErr <- s.reader.Run(ctx)
-	}()
-	defer wg.Wait()
+	goWait(func() { readerErr <- s.reader.Run(ctx) })
 
 	s.ready.NotReady("rebuilding state from the event log")
 	if err := s.rebuild(ctx); err != nil {
@@ -277,52 +294,55 @@ func (s *Service) Run(ctx context.Context) error {
 	case err := <-routerDone:
 		return fmt.Errorf("command router: %w", err)
 	}
-	go s.watchLag(ctx)
-	go s.watchBroker(ctx)
-	go s.checkpoints(ctx, s.cfg.SnapshotInterval)
-	statusDone := make(chan struct{})
-	go func() {
-		defer close(statusDone)
-		s.statusProjector().Run(ctx)
-	}()
-	defer func() { <-statusDone }()
+	goWait(func() { s.watchLag(ctx) })
+	goWait(func() { s.watchBroker(ctx) })
+	goWait(func() { s.checkpoints(ctx, s.cfg.SnapshotInterval) })
+	// The projector tries a broker or group it cannot reach again, and
+	// logs why, until ctx ends (adapters/statusfeed).
+	goWait(func() { s.statusProjector().Run(ctx) })
 	// Ready once the group has given this instance its partitions and
 	// their records are handed out, not when the router merely runs.
 	select {
 	case <-s.rd.FirstReady():
 		close(s.readyCh)
-		s.log.Info("ready: consuming commands", "topics", commandTopics, "group", s.cfg.ConsumerGroup, "status", s.ready.Detail())
+		s.life.Info("ready: consuming commands", "topics", commandTopics, "group", s.cfg.ConsumerGroup, "status", s.ready.Detail())
 	case <-ctx.Done():
 	case err := <-routerDone:
 		routerDone <- err // seen again below
+	case err := <-readerErr:
+		readerErr <- err
 	}
 
 	// A reader or router that stops by itself leaves the service unable to
 	// work: stop too, with an error, so that whatever runs it restarts it.
 	var failure error
+	stopped := func(what string, err error) {
+		if ctx.Err() == nil { // not merely the shutdown reaching it first
+			failure = fmt.Errorf("%s stopped: %w", what, errors.Join(err, errors.New("it should run until shutdown")))
+		}
+	}
 	select {
 	case <-ctx.Done():
 	case err := <-readerErr:
-		failure = fmt.Errorf("event log reader stopped: %w", errors.Join(err, errors.New("it should run until shutdown")))
+		stopped("event log reader", err)
 	case err := <-routerDone:
-		failure = fmt.Errorf("command router stopped: %w", errors.Join(err, errors.New("it should run until shutdown")))
+		stopped("command router", err)
 	}
 	if failure != nil {
-		s.log.Error("cannot go on", "err", failure)
+		s.life.Error("cannot go on", "err", failure)
 	}
 	s.rd.Stopping()
-	s.log.Info("shutting down", "deadline", s.cfg.ShutdownTimeout)
+	s.life.Info("shutting down", "deadline", s.cfg.ShutdownTimeout)
 	closed := make(chan error, 1)
 	go func() { closed <- router.Close() }()
 	select {
 	case err := <-closed:
 		if err != nil {
-			s.log.Warn("router close", "err", err)
+			s.life.Warn("router close", "err", err)
 		}
 	case <-time.After(s.cfg.ShutdownTimeout):
-		s.log.Warn("shutdown deadline passed; abandoning in-flight commands (they are redelivered and deduplicated)")
+		s.life.Warn("shutdown deadline passed; abandoning in-flight commands (they are redelivered and deduplicated)")
 	}
-	cancel()
 	return failure
 }
 
@@ -362,9 +382,9 @@ func (s *Service) rebuild(ctx context.Context) error {
 	}
 }
 
-// router builds the watermill router that consumes both command topics in
-// the consumer group.
-func (s *Service) router(h *handlers.Handler) (*message.Router, error) {
+// groupConfig is the client configuration of a consumer-group member with
+// the adapter's group timings.
+func (s *Service) groupConfig() *sarama.Config {
 	sc := s.kafkaConfig().SaramaConfig()
 	sc.Consumer.Group.Session.Timeout = s.cfg.GroupSessionTimeout
 	sc.Consumer.Group.Heartbeat.Interval = s.cfg.GroupHeartbeat
@@ -373,6 +393,13 @@ func (s *Service) router(h *handlers.Handler) (*message.Router, error) {
 	// JoinGroup waiting past 30 s, the request times out, and the new
 	// member never gets in.
 	sc.Consumer.Group.Rebalance.Timeout = s.cfg.GroupSessionTimeout
+	return sc
+}
+
+// router builds the watermill router that consumes both command topics in
+// the consumer group.
+func (s *Service) router(h *handlers.Handler) (*message.Router, error) {
+	sc := s.groupConfig()
 	if s.cfg.GroupInstanceID != "" {
 		sc.Version = sarama.V2_3_0_0 // the first with static membership
 		sc.Consumer.Group.InstanceId = s.cfg.GroupInstanceID
@@ -526,7 +553,7 @@ func (s *Service) closeAll() {
 		_ = s.http.Close(ctx)
 		cancel()
 	}
-	for _, p := range []*kafka.Producer{s.pub.events, s.pub.rest} {
+	for _, p := range []*kafka.Producer{s.pub.events, s.pub.rest, s.checkpointer} {
 		if p != nil {
 			_ = p.Close()
 		}

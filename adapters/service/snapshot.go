@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"time"
 
@@ -17,8 +18,9 @@ import (
 // TopicStateSnapshots keeps checkpoints of the state folded from the event
 // log (adapters/store/snapshot.go): a start restores the last one and folds
 // only the events after it. It is the adapter's own, not a part of the
-// contract; compacted, one partition.
-const TopicStateSnapshots = "dsmf.ssc.state-snapshots.v1"
+// contract; compacted, one partition. It holds personal data: only the
+// adapter may read or write it (kafka.Grants).
+const TopicStateSnapshots = kafka.TopicStateSnapshots
 
 // snapshotChunk bounds a snapshot record's value, under the brokers' and
 // sarama's default message size (1 MB).
@@ -37,7 +39,7 @@ func SnapshotTopicSpec() contracts.TopicSpec {
 // the log reader start the event log where it ends. Without a usable one
 // state is folded from the whole log.
 func (s *Service) restoreSnapshot() {
-	head, offsets, err := RestoreSnapshot(s.client, s.State, s.reader)
+	head, offsets, err := restoreSnapshot(s.client, s.State, s.reader, s.log)
 	switch {
 	case err != nil:
 		s.log.Warn("no snapshot of state restored; folding the whole event log", "err", err)
@@ -54,7 +56,12 @@ func (s *Service) restoreSnapshot() {
 // it ends; offsets is nil when the topic holds none. A snapshot ahead of
 // the event log (a log recreated since) is an error.
 func RestoreSnapshot(client sarama.Client, state *store.Store, reader *kafka.LogReader) (head store.SnapshotHead, offsets map[int32]int64, err error) {
-	recs, err := readSnapshotTopic(client)
+	return restoreSnapshot(client, state, reader, slog.Default())
+}
+
+// restoreSnapshot is RestoreSnapshot logging to log.
+func restoreSnapshot(client sarama.Client, state *store.Store, reader *kafka.LogReader, log *slog.Logger) (head store.SnapshotHead, offsets map[int32]int64, err error) {
+	recs, err := readSnapshotTopic(client, log)
 	if err != nil {
 		return head, nil, err
 	}
@@ -87,7 +94,7 @@ func RestoreSnapshot(client sarama.Client, state *store.Store, reader *kafka.Log
 func (s *Service) Restored() map[int32]int64 { return s.restored }
 
 // readSnapshotTopic reads the snapshot topic from its start to its end.
-func readSnapshotTopic(client sarama.Client) ([]store.Record, error) {
+func readSnapshotTopic(client sarama.Client, log *slog.Logger) ([]store.Record, error) {
 	consumer, err := sarama.NewConsumerFromClient(client)
 	if err != nil {
 		return nil, err
@@ -111,42 +118,57 @@ func readSnapshotTopic(client sarama.Client) ([]store.Record, error) {
 		if err != nil {
 			return nil, err
 		}
-		err = readUntil(pc, end, func(m *sarama.ConsumerMessage) {
+		read, last := 0, oldest-1
+		quiet, err := readUntil(pc, end, func(m *sarama.ConsumerMessage) {
 			out = append(out, store.Record{Key: m.Key, Value: m.Value})
+			read, last = read+1, m.Offset
 		})
 		pc.AsyncClose()
 		if err != nil {
 			return nil, err
 		}
+		if quiet {
+			// Usually a compaction took the last records; on a slow broker
+			// the checkpoint is incomplete, and state is folded whole.
+			log.Warn("snapshot topic read stopped before its end after a quiet while", "partition", p,
+				"records", read, "last_offset", last, "end_offset", end, "quiet_for", snapshotQuiet)
+		}
 	}
 	return out, nil
 }
 
+// snapshotQuiet is how long readUntil waits for a partition's next record.
+const snapshotQuiet = 5 * time.Second
+
 // readUntil hands over a partition's messages until the one before end; a
-// compaction may have removed the last ones, so a partition quiet for a
-// while is read too.
-func readUntil(pc sarama.PartitionConsumer, end int64, handle func(*sarama.ConsumerMessage)) error {
+// compaction may have removed the last ones, so a partition quiet for
+// snapshotQuiet is read too, and quiet says so.
+func readUntil(pc sarama.PartitionConsumer, end int64, handle func(*sarama.ConsumerMessage)) (quiet bool, err error) {
 	for {
 		select {
 		case m := <-pc.Messages():
 			handle(m)
 			if m.Offset+1 >= end {
-				return nil
+				return false, nil
 			}
 		case err := <-pc.Errors():
-			return err
-		case <-time.After(5 * time.Second):
-			return nil
+			return false, err
+		case <-time.After(snapshotQuiet):
+			return true, nil
 		}
 	}
 }
 
 // Checkpoint writes a snapshot of state to the snapshot topic, covering
 // the event log as far as the reader applied it, then deletes the chunks of
-// the checkpoint before.
-func (s *Service) Checkpoint() error {
+// the checkpoint before. Once ctx ends it writes nothing more; a write
+// under way is not cut (its chunks would stay on the topic with no head).
+func (s *Service) Checkpoint(ctx context.Context) error {
 	s.checkpointMu.Lock()
 	defer s.checkpointMu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	// The offsets are read before the View: the View covers at least them,
 	// and the events between, folded again after a restore, are duplicates.
 	offsets := s.reader.Applied(contracts.TopicEvents)
@@ -154,7 +176,10 @@ func (s *Service) Checkpoint() error {
 	if err != nil {
 		return err
 	}
-	if err := s.pub.rest.Send(msgs...); err != nil {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := s.checkpointer.Send(msgs...); err != nil {
 		return fmt.Errorf("write snapshot of state: %w", err)
 	}
 	s.snapshot = head
@@ -194,7 +219,7 @@ func (s *Service) checkpoints(ctx context.Context, every time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
-			if err := s.Checkpoint(); err != nil {
+			if err := s.Checkpoint(ctx); err != nil && ctx.Err() == nil {
 				s.log.Warn("snapshot of state not written", "err", err)
 			}
 		}

@@ -1,6 +1,8 @@
 package service_test
 
 import (
+	"context"
+
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -19,7 +21,10 @@ func TestRestartRestoresTheSnapshotAndFoldsTheTail(t *testing.T) {
 	h.MustOK(h.Request(testkit.DraftSave(owner)), contracts.TypeDraftSaveResult, nil)
 	h.MustOK(h.Request(testkit.GrantToDeputy(owner)), contracts.TypeGrantCreateResult, nil)
 	first := h.Instances()[0].Service
-	require.NoError(t, first.Checkpoint())
+	ended, cancel := context.WithCancel(context.Background())
+	cancel()
+	require.ErrorIs(t, first.Checkpoint(ended), context.Canceled, "a shutdown writes no checkpoint")
+	require.NoError(t, first.Checkpoint(context.Background()))
 	covered := first.Restored() // nil: the first instance folded the whole log
 	require.Nil(t, covered)
 

@@ -3,8 +3,6 @@ package service
 import (
 	"context"
 
-	"github.com/IBM/sarama"
-
 	"github.com/dsmf/ssc-adapter/adapters/kafka"
 	"github.com/dsmf/ssc-adapter/adapters/statusfeed"
 	"github.com/dsmf/ssc-adapter/adapters/store"
@@ -24,13 +22,7 @@ func (p projectorState) Snapshot() statusfeed.Snapshot { return p.s.State.View()
 func (s *Service) statusProjector() *statusfeed.Projector {
 	return statusfeed.New(statusfeed.Config{
 		Brokers: s.brokers,
-		Sarama: func() *sarama.Config {
-			sc := s.kafkaConfig().SaramaConfig()
-			sc.Consumer.Group.Session.Timeout = s.cfg.GroupSessionTimeout
-			sc.Consumer.Group.Heartbeat.Interval = s.cfg.GroupHeartbeat
-			sc.Consumer.Group.Rebalance.Timeout = s.cfg.GroupSessionTimeout
-			return sc
-		},
-		Group: kafka.StatusGroup(s.cfg.ConsumerGroup), OutcomeRetention: store.OutcomeRetention, Now: s.cfg.Now, Log: s.log,
+		Sarama:  s.groupConfig,
+		Group:   kafka.StatusGroup(s.cfg.ConsumerGroup), OutcomeRetention: store.OutcomeRetention, Now: s.cfg.Now, Log: s.log,
 	}, projectorState{s})
 }

@@ -3,7 +3,7 @@
 package statusfeed
 
 import (
-	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -31,42 +31,44 @@ type Snapshot interface {
 // applied (a projector started late on an old log publishes the history);
 // newer, its command was not decided by it.
 func Derive(env contracts.Envelope, snap Snapshot, now time.Time, retention time.Duration) (contracts.ApplicationStatus, bool, error) {
-	var meta contracts.EventMeta
+	data, err := wire.DecodeEvent(env.Type, env.Data)
+	if errors.Is(err, wire.ErrUnknownEvent) {
+		return contracts.ApplicationStatus{}, false, nil
+	}
+	if err != nil {
+		return contracts.ApplicationStatus{}, false, fmt.Errorf("%s: %w", env.Type, err)
+	}
+	ev, err := wire.EventFromWire(env.Type, data)
+	if err != nil {
+		return contracts.ApplicationStatus{}, false, err
+	}
+	// The registry reads the event; which domain events move a status is
+	// this projection's own knowledge.
 	var appID string
 	var a domain.Application
 	var status domain.Status
-	switch env.Type {
-	case contracts.TypeDraftSaved, contracts.TypeApplicationSubmitted:
-		var e contracts.DraftSaved // the same shape as ApplicationSubmitted
-		if err := json.Unmarshal(env.Data, &e); err != nil {
-			return contracts.ApplicationStatus{}, false, fmt.Errorf("%s: %w", env.Type, err)
-		}
-		meta, a = e.EventMeta, wire.ApplicationFromWire(e.Application)
-		appID, status = a.ID, a.Status
-	case contracts.TypeDraftDeleted:
-		var e contracts.DraftDeleted
-		if err := json.Unmarshal(env.Data, &e); err != nil {
-			return contracts.ApplicationStatus{}, false, fmt.Errorf("%s: %w", env.Type, err)
-		}
-		meta, appID = e.EventMeta, e.ApplicationID
-	case contracts.TypeApplicationStatusMoved:
-		var e contracts.ApplicationStatusChanged
-		if err := json.Unmarshal(env.Data, &e); err != nil {
-			return contracts.ApplicationStatus{}, false, fmt.Errorf("%s: %w", env.Type, err)
-		}
-		meta, appID, status = e.EventMeta, e.ApplicationID, domain.Status(e.To)
+	switch e := ev.(type) {
+	case domain.DraftSaved:
+		a, appID, status = e.Application, e.Application.ID, e.Application.Status
+	case domain.ApplicationSubmitted:
+		a, appID, status = e.Application, e.Application.ID, e.Application.Status
+	case domain.DraftDeleted:
+		appID = e.ApplicationID
+	case domain.ApplicationStatusChanged:
+		appID, status = e.ApplicationID, e.To
 	default:
 		return contracts.ApplicationStatus{}, false, nil
 	}
+	meta := ev.Meta()
 	if !applied(env.Type, meta, appID, snap, now, retention) {
 		return contracts.ApplicationStatus{}, false, nil
 	}
 	out := contracts.ApplicationStatus{ApplicationID: appID, InsurerVOEN: meta.InsurerVOEN, At: meta.At}
-	if env.Type == contracts.TypeDraftDeleted {
+	switch ev.(type) {
+	case domain.DraftDeleted:
 		out.Status = contracts.StatusDeleted
 		return out, true, nil
-	}
-	if env.Type == contracts.TypeApplicationStatusMoved {
+	case domain.ApplicationStatusChanged:
 		// The event names only the move; the rest is the application's,
 		// as it was when it reached the new status.
 		current, ok := snap.Application(appID)
@@ -85,7 +87,7 @@ func Derive(env contracts.Envelope, snap Snapshot, now time.Time, retention time
 
 // applied tells whether the event is the one the fold recorded as its
 // command's outcome: the same type, time and subject.
-func applied(typ string, meta contracts.EventMeta, appID string, snap Snapshot, now time.Time, retention time.Duration) bool {
+func applied(typ string, meta domain.EventMeta, appID string, snap Snapshot, now time.Time, retention time.Duration) bool {
 	o, ok := snap.Outcome(meta.CommandID)
 	if !ok {
 		return now.Sub(meta.At) > retention

@@ -126,6 +126,14 @@ func TestDeriveDeletedAndOthers(t *testing.T) {
 		assert.NoError(t, err)
 		assert.False(t, ok, typ)
 	}
+	_, ok, err = statusfeed.Derive(envelope(t, "az.gov.dsmf.ssc.event.unknown.v1", deleted), snap, t0, retention)
+	assert.NoError(t, err)
+	assert.False(t, ok, "a type the registry does not have changes no status")
+	bad := envelope(t, contracts.TypeDraftDeleted, deleted)
+	bad.Data = []byte(`{"applicationId": 7}`)
+	_, _, err = statusfeed.Derive(bad, snap, t0, retention)
+	assert.Error(t, err, "data that does not decode")
+
 	assert.NotEqual(t, statusfeed.RecordID("ev-1"), statusfeed.RecordID("ev-2"))
 	assert.Equal(t, statusfeed.RecordID("ev-1"), statusfeed.RecordID("ev-1"))
 }

@@ -12,8 +12,66 @@ import (
 
 // eventState is what a domain event reads and writes (domain.EventState):
 // the memdb tables through the batch's write transaction, the used
-// assertions in the compact maps.
+// assertions in the compact maps. An event's writes wait in t.pending,
+// where its own reads see them, and are made (commit) only when its Apply
+// returns no error: an event that does not fit state leaves nothing of
+// itself, whatever order its Apply checks and writes in.
 type eventState struct{ t *tx }
+
+// pending is a write of the event being applied, not made yet.
+type pending struct {
+	table string // a memdb table; "" for a used assertion
+	id    string
+	obj   any       // the object to insert (a pointer); nil deletes the id's
+	at    time.Time // a used assertion's time
+}
+
+// current reads an object as the event being applied left it: its latest
+// pending write of the id, else the table's.
+func current[T any](t *tx, table, id string) (T, bool) {
+	for i := len(t.pending) - 1; i >= 0; i-- {
+		if p := &t.pending[i]; p.table == table && p.id == id {
+			if p.obj == nil {
+				var zero T
+				return zero, false
+			}
+			return *p.obj.(*T), true
+		}
+	}
+	return value[T](t.db, table, id)
+}
+
+func (s eventState) stage(table, id string, obj any) {
+	s.t.pending = append(s.t.pending, pending{table: table, id: id, obj: obj})
+}
+
+// discard forgets the pending writes of an event that did not apply.
+func (t *tx) discard() {
+	clear(t.pending) // no object kept alive
+	t.pending = t.pending[:0]
+}
+
+// commit makes the pending writes of an applied event, in their order. It
+// fails only on a table and an object of different types, which the typed
+// writes below never stage.
+func (t *tx) commit() error {
+	defer t.discard()
+	for _, p := range t.pending {
+		switch {
+		case p.table == "":
+			t.maps.assertions = t.maps.assertions.Set(t.w.gen, p.id, p.at)
+		case p.obj == nil:
+			if _, err := t.db.DeleteAll(p.table, indexID, p.id); err != nil {
+				return fmt.Errorf("delete from %s: %w", p.table, err)
+			}
+		default:
+			if err := t.db.Insert(p.table, p.obj); err != nil {
+				return fmt.Errorf("store %s: %w", p.table, err)
+			}
+		}
+	}
+	return nil
+}
 
 // first reads the object of a table with a key, by its id index.
 func first[T any](txn *memdb.Txn, table, id string) (*T, bool) {
@@ -34,7 +92,7 @@ func value[T any](txn *memdb.Txn, table, id string) (T, bool) {
 }
 
 func (s eventState) Session(id string) (domain.Session, bool) {
-	return value[domain.Session](s.t.db, tableSessions, id)
+	return current[domain.Session](s.t, tableSessions, id)
 }
 
 func (s eventState) PutSession(v domain.Session) error {
@@ -42,22 +100,27 @@ func (s eventState) PutSession(v domain.Session) error {
 	v.InsurerVOEN = t.share(v.InsurerVOEN)
 	v.Principal.Role = domain.Role(t.share(string(v.Principal.Role)))
 	v.Signer.Method = domain.Method(t.share(string(v.Signer.Method)))
-	return s.put(tableSessions, &v)
+	s.stage(tableSessions, v.ID, &v)
+	return nil
 }
 
 func (s eventState) Grant(id string) (domain.Grant, bool) {
-	return value[domain.Grant](s.t.db, tableGrants, id)
+	return current[domain.Grant](s.t, tableGrants, id)
 }
 
-func (s eventState) PutGrant(g domain.Grant) error { return s.put(tableGrants, &g) }
+func (s eventState) PutGrant(g domain.Grant) error {
+	s.stage(tableGrants, g.ID, &g)
+	return nil
+}
 
 func (s eventState) Application(id string) (domain.Application, bool) {
-	return value[domain.Application](s.t.db, tableApplications, id)
+	return current[domain.Application](s.t, tableApplications, id)
 }
 
 func (s eventState) PutApplication(a domain.Application) error {
 	s.shareApplication(&a)
-	return s.put(tableApplications, &a)
+	s.stage(tableApplications, a.ID, &a)
+	return nil
 }
 
 // shareApplication replaces the values of an application that repeat
@@ -89,25 +152,19 @@ func (s eventState) shareApplication(a *domain.Application) {
 }
 
 func (s eventState) DeleteApplication(id string) error {
-	a, ok := first[domain.Application](s.t.db, tableApplications, id)
-	if !ok {
+	if _, ok := s.Application(id); !ok {
 		return fmt.Errorf("delete of unknown application: %w", domain.ErrEventDoesNotFit)
 	}
-	return s.t.db.Delete(tableApplications, a)
-}
-
-func (s eventState) ReplaceCertificate(ssn string, at time.Time) error {
-	return s.put(tableCertificates, &CertificateChange{SSN: ssn, At: at})
-}
-
-func (s eventState) UseAssertion(id string, at time.Time) error {
-	s.t.maps.assertions = s.t.maps.assertions.Set(s.t.w.gen, id, at)
+	s.stage(tableApplications, id, nil)
 	return nil
 }
 
-func (s eventState) put(table string, obj any) error {
-	if err := s.t.db.Insert(table, obj); err != nil {
-		return fmt.Errorf("store %s: %w", table, err)
-	}
+func (s eventState) ReplaceCertificate(ssn string, at time.Time) error {
+	s.stage(tableCertificates, ssn, &CertificateChange{SSN: ssn, At: at})
+	return nil
+}
+
+func (s eventState) UseAssertion(id string, at time.Time) error {
+	s.t.pending = append(s.t.pending, pending{id: id, at: at})
 	return nil
 }

@@ -176,6 +176,8 @@ type tx struct {
 	sh   *sharer // with strs, the table of shared strings this tx writes to
 	strs *strs
 	buf  []byte
+	// pending are the writes of the event being applied (eventstate.go).
+	pending []pending
 }
 
 type fate struct {
@@ -402,6 +404,9 @@ func (s *Store) applyEvent(t *tx, d decoded) (fate, error) {
 		f.Conflict = true
 		return f, nil
 	}
+	if err := t.commit(); err != nil {
+		return fate{}, fmt.Errorf("event %s: %w", typ, err)
+	}
 	stream.Seq++
 	if err := t.db.Insert(tableStreams, &stream); err != nil {
 		return fate{}, fmt.Errorf("event %s: %w", typ, err)
@@ -414,10 +419,16 @@ func (s *Store) applyEvent(t *tx, d decoded) (fate, error) {
 }
 
 // foldEvent applies the event's change (the domain's rules) and names
-// what it touched in out.Ref.
+// what it touched in out.Ref. Its writes are pending until the caller
+// commits them; when it fails, none is kept (an event ignored as a
+// conflict changes nothing, as every reader ignores it alike).
 func foldEvent(t *tx, ev event, stream *Stream, out *Outcome) error {
 	if ev.payloadErr != nil {
 		return ev.payloadErr
 	}
-	return ev.ev.Apply(eventState{t}, stream, out)
+	if err := ev.ev.Apply(eventState{t}, stream, out); err != nil {
+		t.discard()
+		return err
+	}
+	return nil
 }

@@ -92,13 +92,21 @@ func (s *Store) Restore(snap Snapshot) error {
 	defer db.Abort()
 	t := &tx{maps: &m, db: db, w: wr{gen: s.gen, bulk: true}, sh: &s.sh, strs: &m.strs, buf: s.buf}
 	st := eventState{t}
+	// Applications and sessions share their strings as an event's writes
+	// do; a write is made when committed.
 	for _, a := range snap.Applications {
 		if err := st.PutApplication(a); err != nil {
+			return fmt.Errorf("restore: %w", err)
+		}
+		if err := t.commit(); err != nil {
 			return fmt.Errorf("restore: %w", err)
 		}
 	}
 	for _, v := range snap.Sessions {
 		if err := st.PutSession(v); err != nil {
+			return fmt.Errorf("restore: %w", err)
+		}
+		if err := t.commit(); err != nil {
 			return fmt.Errorf("restore: %w", err)
 		}
 	}
@@ -114,8 +122,8 @@ func (s *Store) Restore(snap Snapshot) error {
 	}
 	for _, p := range puts {
 		for i := range p.n {
-			if err := st.put(p.table, p.obj(i)); err != nil {
-				return fmt.Errorf("restore: %w", err)
+			if err := db.Insert(p.table, p.obj(i)); err != nil {
+				return fmt.Errorf("restore: store %s: %w", p.table, err)
 			}
 		}
 	}

@@ -34,6 +34,7 @@ func configure(args []string) (service.Config, *slog.Logger, error) {
 		partitions          = int(cfg.Partitions)
 		level               = slog.LevelInfo
 		format              = "text"
+		snapshotEvery       = service.DefaultSnapshotInterval
 	)
 	fs.StringVar(&brokers, "brokers", "", "Kafka brokers, comma-separated; empty starts the embedded broker")
 	fs.StringVar(&cfg.EmbeddedAddr, "embedded-addr", cfg.EmbeddedAddr, "address of the embedded broker")
@@ -53,6 +54,7 @@ func configure(args []string) (service.Config, *slog.Logger, error) {
 	fs.StringVar(&cfg.GroupInstanceID, "group-instance-id", cfg.GroupInstanceID, "static consumer-group membership: a name stable across restarts, unique per instance (e.g. the pod name); a restart takes its partitions back without a group-wide rebalance")
 	fs.IntVar(&cfg.MaxInFlight, "max-in-flight", cfg.MaxInFlight, "commands of one partition handled at once; one insurer's always one after the other")
 	fs.IntVar(&cfg.ProducerConns, "producer-conns", cfg.ProducerConns, "connections the events, and the answers, are each written through")
+	fs.DurationVar(&snapshotEvery, "snapshot-interval", snapshotEvery, "how often a ready instance writes a snapshot of its state (a start folds only the events after it); 0 writes none")
 	fs.BoolVar(&cfg.Pprof, "pprof", false, "serve Go's profiler on the operations endpoint at /debug/pprof/")
 	fs.TextVar(&level, "log-level", level, "debug, info, warn or error")
 	fs.StringVar(&format, "log-format", format, "text or json")
@@ -76,6 +78,9 @@ func configure(args []string) (service.Config, *slog.Logger, error) {
 			errs = append(errs, fmt.Errorf("-%s (%s) must be a positive duration such as 30s", name, envName(name)))
 		}
 	}
+	if snapshotEvery < 0 {
+		errs = append(errs, fmt.Errorf("-snapshot-interval (%s) must be 0 (none) or a positive duration such as 10m", envName("snapshot-interval")))
+	}
 	if format != "text" && format != "json" {
 		errs = append(errs, fmt.Errorf("-log-format (%s) is text or json, not %q", envName("log-format"), format))
 	}
@@ -98,6 +103,10 @@ func configure(args []string) (service.Config, *slog.Logger, error) {
 		cfg.Brokers = strings.Split(brokers, ",")
 	}
 	cfg.Partitions = int32(partitions)
+	cfg.SnapshotInterval = snapshotEvery
+	if snapshotEvery == 0 {
+		cfg.SnapshotInterval = -1 // service.Config's zero is the default
+	}
 	cfg.Kafka, cfg.PortalKeys, cfg.Logger = security, keys, logger
 	return cfg, logger, nil
 }

@@ -39,7 +39,7 @@ func TestConfigurationFromTheEnvironment(t *testing.T) {
 		"DSMF_DEMO_DATA": "false", "DSMF_SESSION_IDLE": "5m", "DSMF_SHUTDOWN_TIMEOUT": "7s",
 		"DSMF_GROUP_SESSION_TIMEOUT": "20s", "DSMF_CLIENT_ID": "dsmf-2", "DSMF_MAX_IN_FLIGHT": "8",
 		"DSMF_PRODUCER_CONNS": "2", "DSMF_PPROF": "true", "DSMF_LOG_LEVEL": "warn", "DSMF_LOG_FORMAT": "json",
-		"DSMF_ALLOW_UNSIGNED_ASSERTIONS": "true", "DSMF_DEV_KEY_FILE": "/tmp/k.json",
+		"DSMF_ALLOW_UNSIGNED_ASSERTIONS": "true", "DSMF_DEV_KEY_FILE": "/tmp/k.json", "DSMF_SNAPSHOT_INTERVAL": "30m",
 	})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"k1:9092", "k2:9092"}, cfg.Brokers)
@@ -59,6 +59,7 @@ func TestConfigurationFromTheEnvironment(t *testing.T) {
 	assert.True(t, cfg.Pprof)
 	assert.True(t, cfg.AllowUnsignedAssertions)
 	assert.Equal(t, "/tmp/k.json", cfg.DevKeyFile)
+	assert.Equal(t, 30*time.Minute, cfg.SnapshotInterval)
 	assert.False(t, cfg.Logger.Enabled(t.Context(), slog.LevelInfo), "log level warn")
 	assert.True(t, cfg.Logger.Enabled(t.Context(), slog.LevelWarn))
 }
@@ -71,6 +72,7 @@ func TestConfigurationDefaultsAndFlagsOverTheEnvironment(t *testing.T) {
 	assert.Equal(t, want.Partitions, cfg.Partitions)
 	assert.Equal(t, want.DataDir, cfg.DataDir)
 	assert.Equal(t, want.MaxInFlight, cfg.MaxInFlight)
+	assert.Equal(t, service.DefaultSnapshotInterval, cfg.SnapshotInterval)
 
 	cfg, _, err = configureWith(t, []string{"-partitions", "3", "-data-dir", "", "-http-addr="},
 		map[string]string{"DSMF_PARTITIONS": "9", "DSMF_MAX_IN_FLIGHT": "16"})
@@ -79,6 +81,10 @@ func TestConfigurationDefaultsAndFlagsOverTheEnvironment(t *testing.T) {
 	assert.Equal(t, 16, cfg.MaxInFlight, "the variable where no flag is given")
 	assert.Empty(t, cfg.DataDir, "-data-dir '' keeps the embedded broker in memory")
 	assert.Empty(t, cfg.HTTPAddr)
+
+	cfg, _, err = configureWith(t, []string{"-snapshot-interval", "0"}, nil)
+	require.NoError(t, err)
+	assert.Negative(t, cfg.SnapshotInterval, "0 writes no snapshots (service.Config: negative; its zero is the default)")
 }
 
 // A value that does not parse, or is out of range, stops the start with an
@@ -100,6 +106,7 @@ func TestConfigurationRefusesBadValues(t *testing.T) {
 		{"demo data", nil, map[string]string{"DSMF_DEMO_DATA": "nope"}, "DSMF_DEMO_DATA"},
 		{"duration without unit", nil, map[string]string{"DSMF_SESSION_IDLE": "30"}, "DSMF_SESSION_IDLE"},
 		{"negative duration", nil, map[string]string{"DSMF_SHUTDOWN_TIMEOUT": "-1s"}, "DSMF_SHUTDOWN_TIMEOUT"},
+		{"negative snapshot interval", nil, map[string]string{"DSMF_SNAPSHOT_INTERVAL": "-1m"}, "DSMF_SNAPSHOT_INTERVAL"},
 		{"log level", nil, map[string]string{"DSMF_LOG_LEVEL": "loud"}, "DSMF_LOG_LEVEL"},
 		{"log format", nil, map[string]string{"DSMF_LOG_FORMAT": "xml"}, "DSMF_LOG_FORMAT"},
 		{"portal keys", nil, map[string]string{"DSMF_PORTAL_KEYS": "k1=not-base64"}, "k1"},
