@@ -20,6 +20,7 @@ const (
 	HeaderDLQTopic     = contracts.HeaderDLQTopic
 	HeaderDLQPartition = contracts.HeaderDLQPartition
 	HeaderDLQOffset    = contracts.HeaderDLQOffset
+	HeaderDLQID        = contracts.HeaderDLQID
 )
 
 // commandTopics says which command types each command topic carries; the
@@ -84,6 +85,9 @@ func (h *Handler) intake(ctx context.Context, in Inbound) (command, string, erro
 // reject dead-letters a record and answers it when it has an id. Failing to
 // write either is transient: the record is retried, never lost.
 func (h *Handler) reject(ctx context.Context, in Inbound, id, typ string, code *domain.Error, reason string) (string, error) {
+	// A retry or a redelivery writes the dead letter again; the copies
+	// share their identity, so list, replay and the metric count it once.
+	dlqID := contracts.DeadLetterID(in.Topic, in.Partition, in.Offset)
 	headers := append([]contracts.Header(nil), in.Headers...)
 	headers = append(headers,
 		contracts.Header{Key: HeaderDLQReason, Value: []byte(reason)},
@@ -91,9 +95,12 @@ func (h *Handler) reject(ctx context.Context, in Inbound, id, typ string, code *
 		contracts.Header{Key: HeaderDLQTopic, Value: []byte(in.Topic)},
 		contracts.Header{Key: HeaderDLQPartition, Value: []byte(strconv.Itoa(int(in.Partition)))},
 		contracts.Header{Key: HeaderDLQOffset, Value: []byte(strconv.FormatInt(in.Offset, 10))},
+		// Last, so that it wins over a dlq_id the sender put in.
+		contracts.Header{Key: HeaderDLQID, Value: []byte(dlqID)},
 	)
 	outcome := code.Code
-	err := h.publishDeadLetter(ctx, Outgoing{Topic: contracts.TopicDeadLetter, Key: string(in.Key), Headers: headers, Value: in.Value})
+	err := h.publishDeadLetter(ctx, Outgoing{Topic: contracts.TopicDeadLetter, Key: string(in.Key), Headers: headers, Value: in.Value,
+		DeadLetter: DeadLetterTag{ID: dlqID, Code: code.Code}})
 	switch {
 	case errors.Is(err, ErrPermanent):
 		h.log.Error("dead letter refused for good; answering and going on", "code", code.Code, "topic", in.Topic, "partition", in.Partition, "offset", in.Offset, "err", err)

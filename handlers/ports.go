@@ -29,7 +29,14 @@ type Outgoing struct {
 	Key     string
 	Headers []contracts.Header
 	Value   []byte
+	// DeadLetter names a dead letter for the metrics, as intake set it: the
+	// headers also carry the sender's own, which may say anything.
+	DeadLetter DeadLetterTag
 }
+
+// DeadLetterTag is a dead letter's identity (dlq_id) and code (dlq_code);
+// zero on any other record.
+type DeadLetterTag struct{ ID, Code string }
 
 // Publisher writes records, each to its topic, and returns once the broker
 // has all of them (acks=all). Records of one partition are written in the

@@ -27,7 +27,7 @@ func newSRE(reg *prometheus.Registry) *SRE {
 	s := &SRE{
 		deadLetters: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "dsmf_dead_letters_total",
-			Help: "Dead letters written, by reason (the error code in dlq_code) and form (whole, or stub when the original record did not fit).",
+			Help: "Dead letters written, by reason (the adapter's error code, or other) and form (whole, or stub when the original record did not fit); copies of one dead letter (its dlq_id) written again by a retry count once, within one process's memory of its last 4096.",
 		}, []string{"reason", "form"}),
 		deadLetterFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "dsmf_dead_letter_write_failures_total",

@@ -8,12 +8,14 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"sync"
 
 	"github.com/IBM/sarama"
 
 	"github.com/dsmf/ssc-adapter/adapters/kafka"
 	"github.com/dsmf/ssc-adapter/adapters/ops"
 	"github.com/dsmf/ssc-adapter/contracts"
+	"github.com/dsmf/ssc-adapter/domain"
 	"github.com/dsmf/ssc-adapter/handlers"
 )
 
@@ -32,6 +34,7 @@ type publisher struct {
 	events, rest *kafka.Producer
 	sre          *ops.SRE     // nil: not counted
 	log          *slog.Logger // nil: slog.Default()
+	counted      *recentIDs   // dead letters counted; nil: every write counts
 }
 
 func (p publisher) Publish(_ context.Context, records ...handlers.Outgoing) error {
@@ -51,7 +54,8 @@ func (p publisher) Publish(_ context.Context, records ...handlers.Outgoing) erro
 }
 
 func producerMessage(r handlers.Outgoing) *sarama.ProducerMessage {
-	m := &sarama.ProducerMessage{Topic: r.Topic, Headers: make([]sarama.RecordHeader, len(r.Headers))}
+	m := &sarama.ProducerMessage{Topic: r.Topic, Headers: make([]sarama.RecordHeader, len(r.Headers)),
+		Metadata: recordMark{deadLetter: r.DeadLetter}}
 	for j, h := range r.Headers {
 		m.Headers[j] = sarama.RecordHeader{Key: []byte(h.Key), Value: h.Value}
 	}
@@ -124,10 +128,12 @@ func stubOf(m *sarama.ProducerMessage, refusal error) *sarama.ProducerMessage {
 	}
 	sum := sha256.Sum256(value)
 	headers := append([]sarama.RecordHeader(nil), m.Headers...)
+	mark := recordMark{stub: true, deadLetter: markOf(m).deadLetter}
 	if m.Topic != contracts.TopicDeadLetter {
 		// A refused reply, notice or audit record: say why it is here.
+		mark.deadLetter = handlers.DeadLetterTag{Code: codeProduceRefused}
 		headers = append(headers,
-			sarama.RecordHeader{Key: []byte(handlers.HeaderDLQCode), Value: []byte("PRODUCE_REFUSED")},
+			sarama.RecordHeader{Key: []byte(handlers.HeaderDLQCode), Value: []byte(codeProduceRefused)},
 			sarama.RecordHeader{Key: []byte(handlers.HeaderDLQReason), Value: []byte("the broker refused this record for good")})
 	}
 	headers = append(headers,
@@ -136,17 +142,27 @@ func stubOf(m *sarama.ProducerMessage, refusal error) *sarama.ProducerMessage {
 		sarama.RecordHeader{Key: []byte(handlers.HeaderDLQStubTopic), Value: []byte(m.Topic)},
 		sarama.RecordHeader{Key: []byte(handlers.HeaderDLQStubSize), Value: []byte(strconv.Itoa(len(value)))},
 		sarama.RecordHeader{Key: []byte(handlers.HeaderDLQStubSHA256), Value: []byte(hex.EncodeToString(sum[:]))})
-	return &sarama.ProducerMessage{Topic: contracts.TopicDeadLetter, Key: m.Key, Headers: headers, Metadata: stubMark{}}
+	return &sarama.ProducerMessage{Topic: contracts.TopicDeadLetter, Key: m.Key, Headers: headers, Metadata: mark}
 }
 
-// stubMark is the Metadata of a stub: told by how it was made, not by a
-// header a hostile original could carry too.
-type stubMark struct{}
+// codeProduceRefused is the dlq_code of the stub of a record that is not a
+// dead letter (a reply, a notice, an audit record) refused for good.
+const codeProduceRefused = "PRODUCE_REFUSED"
 
-func isStub(m *sarama.ProducerMessage) bool {
-	_, ok := m.Metadata.(stubMark)
-	return ok
+// recordMark is the Metadata of every record: whether it is a stub, and
+// what dead letter it is, told by how it was made, not by headers a hostile
+// original could carry too.
+type recordMark struct {
+	stub       bool
+	deadLetter handlers.DeadLetterTag
 }
+
+func markOf(m *sarama.ProducerMessage) recordMark {
+	mark, _ := m.Metadata.(recordMark)
+	return mark
+}
+
+func isStub(m *sarama.ProducerMessage) bool { return markOf(m).stub }
 
 func valueSize(m *sarama.ProducerMessage) int {
 	if m.Value == nil {
@@ -170,7 +186,8 @@ func written(msgs []*sarama.ProducerMessage, failed []kafka.RecordError) []*sara
 	return out
 }
 
-// countDeadLetters counts the dead letters among written records.
+// countDeadLetters counts the dead letters among written records, each
+// identity once as far as p.counted remembers it.
 func (p publisher) countDeadLetters(msgs []*sarama.ProducerMessage) {
 	if p.sre == nil {
 		return
@@ -179,14 +196,49 @@ func (p publisher) countDeadLetters(msgs []*sarama.ProducerMessage) {
 		if m.Topic != contracts.TopicDeadLetter {
 			continue
 		}
-		reason := "unknown"
-		for _, h := range m.Headers {
-			if string(h.Key) == handlers.HeaderDLQCode {
-				reason = string(h.Value)
-			}
+		dl := markOf(m).deadLetter
+		if dl.ID != "" && p.counted != nil && !p.counted.add(dl.ID) {
+			continue
 		}
-		p.sre.DeadLettered(reason, isStub(m))
+		p.sre.DeadLettered(reasonLabel(dl.Code), isStub(m))
 	}
+}
+
+// reasonLabel bounds the metric's reason label to the codes the adapter
+// writes.
+func reasonLabel(code string) string {
+	if _, ok := domain.ByCode(code); ok || code == codeProduceRefused {
+		return code
+	}
+	return "other"
+}
+
+// recentIDs remembers the last max identities added: a retry or a
+// redelivery writes a dead letter again soon after, so a short memory
+// finds nearly every copy in bounded space.
+type recentIDs struct {
+	mu    sync.Mutex
+	max   int
+	seen  map[string]bool
+	order []string
+}
+
+func newRecentIDs(max int) *recentIDs { return &recentIDs{max: max, seen: map[string]bool{}} }
+
+// add reports whether id is new, and remembers it.
+func (r *recentIDs) add(id string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.seen[id] {
+		return false
+	}
+	if len(r.order) == r.max {
+		delete(r.seen, r.order[0])
+		r.order = r.order[1:]
+	}
+	r.seen[id] = true
+	r.order = append(r.order, id)
+	return true
 }
 
 func (p publisher) logger() *slog.Logger {

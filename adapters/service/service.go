@@ -162,7 +162,7 @@ func New(cfg Config) (*Service, error) {
 		return nil, err
 	}
 
-	s.pub.sre, s.pub.log = s.Metrics.SRE, log
+	s.pub.sre, s.pub.log, s.pub.counted = s.Metrics.SRE, log, newRecentIDs(4096)
 	if s.pub.events, err = kafka.NewProducer(kc, sarama.CompressionNone, s.cfg.ProducerConns); err != nil {
 		return nil, err
 	}

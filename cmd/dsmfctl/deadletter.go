@@ -24,20 +24,26 @@ Lists, shows and re-drives the dead letters on dsmf.ssc.deadletter.v1.
   dsmfctl deadletter replay OFFSET...
 
 list prints one line per dead letter (offset, time, code, where it was read,
-type, id, key, size; "stub" when only its headers were kept, "replayed" when it
-was re-driven), JSON lines when piped. show prints one with all its headers and
-its value. replay writes each chosen dead letter back to the topic it was read
-from (its key, value and headers, without the dlq_* ones, plus
-dlq_replayed_from), after a fix; a marker record on the dead-letter topic
-records the replay, and a dead letter already replayed, a stub (its value was
-not kept) or one not read from a command topic is refused. Offsets are of
-partition -partition (the topic has one).
+type, id, key, size; "stub" when only its headers were kept, "copies N" when a
+retry wrote it N times (one dlq_id), "replayed" when it was re-driven), JSON
+lines when piped. show prints one with all its headers and its value. replay
+writes each chosen dead letter back to the topic it was read from (its key,
+value and headers, without the dlq_* ones, plus dlq_replayed_from), after a
+fix, at most once: it first writes a marker record naming the dead letter's
+dlq_id on this partition, reads the partition again, and re-drives only if its
+marker is the first for that dlq_id (another operator's replay at the same time
+loses). A dead letter already replayed, a stub (its value was not kept) or one
+not read from a command topic is refused. Offsets are of partition -partition
+(the topic has one); any copy's offset names the dead letter.
 `
 
 // deadLetter is a dead letter as list and show see it.
 type deadLetter struct {
 	record
-	replayedAt string // from a marker, or ""
+	id         string  // identity: dlq_id, or partition/offset for one without
+	copies     []int64 // offsets of later copies of it (same id)
+	replayedAt string  // from the first marker, or ""
+	markedAt   int64   // offset of the first marker; -1 when none
 }
 
 func (d deadLetter) header(name string) string {
@@ -61,6 +67,9 @@ type deadLetterOptions struct {
 	insurer   string
 	since     time.Time
 	until     time.Time
+	// beforeMarker, when set, runs between reading the dead letters and
+	// writing a replay's marker: tests race another replay there.
+	beforeMarker func()
 }
 
 func runDeadLetter(ctx context.Context, e *env, g globals, args []string) error {
@@ -145,7 +154,8 @@ func parseOffsets(args []string) ([]int64, error) {
 }
 
 // readDeadLetters reads the partition from the oldest record to its end as
-// it is now, and marks the dead letters a marker says were replayed.
+// it is now: one dead letter per identity (the first copy, naming the
+// others), marked with the first marker that names it.
 func readDeadLetters(client sarama.Client, partition int32) ([]deadLetter, error) {
 	end, err := client.GetOffset(contracts.TopicDeadLetter, partition, sarama.OffsetNewest)
 	if err != nil {
@@ -157,7 +167,12 @@ func readDeadLetters(client sarama.Client, partition int32) ([]deadLetter, error
 	}
 	defer consumer.Close()
 	var letters []deadLetter
-	replayed := map[string]string{}
+	byID := map[string]int{}
+	type mark struct {
+		at     string
+		offset int64
+	}
+	markers := map[string]mark{}
 	if end > 0 {
 		pc, err := consumer.ConsumePartition(contracts.TopicDeadLetter, partition, sarama.OffsetOldest)
 		if err != nil {
@@ -169,10 +184,18 @@ func readDeadLetters(client sarama.Client, partition int32) ([]deadLetter, error
 		for done := false; !done; {
 			select {
 			case m := <-pc.Messages():
-				d := deadLetter{record: toRecord(m)}
-				if of := d.header(contracts.HeaderDLQReplayOf); of != "" {
-					replayed[of] = d.header(contracts.HeaderDLQReplayedAt)
-				} else {
+				d := deadLetter{record: toRecord(m), markedAt: -1}
+				d.id = d.identity()
+				switch i, seen := byID[d.id]; {
+				case d.marker():
+					of := d.header(contracts.HeaderDLQReplayOf)
+					if _, first := markers[of]; !first {
+						markers[of] = mark{at: d.header(contracts.HeaderDLQReplayedAt), offset: d.Offset}
+					}
+				case seen:
+					letters[i].copies = append(letters[i].copies, d.Offset)
+				default:
+					byID[d.id] = len(letters)
 					letters = append(letters, d)
 				}
 				done = m.Offset >= end-1
@@ -184,9 +207,27 @@ func readDeadLetters(client sarama.Client, partition int32) ([]deadLetter, error
 		}
 	}
 	for i := range letters {
-		letters[i].replayedAt = replayed[letterRef(letters[i].record)]
+		if m, ok := markers[letters[i].id]; ok {
+			letters[i].replayedAt, letters[i].markedAt = m.at, m.offset
+		}
 	}
 	return letters, nil
+}
+
+// identity is the dead letter's dlq_id (the adapter's, written last), or
+// its partition/offset when it has none (a stub of a reply, say).
+func (d deadLetter) identity() string {
+	if id := d.header(contracts.HeaderDLQID); id != "" {
+		return id
+	}
+	return letterRef(d.record)
+}
+
+// marker says whether the record is a replay marker. Every dead letter has
+// a dlq_code of the adapter's, so a sender's own dlq_replay_of header does
+// not make its dead letter a marker.
+func (d deadLetter) marker() bool {
+	return d.header(contracts.HeaderDLQReplayOf) != "" && d.header(contracts.HeaderDLQCode) == ""
 }
 
 func letterRef(r record) string { return fmt.Sprintf("%d/%d", r.Partition, r.Offset) }
@@ -210,7 +251,9 @@ func (o deadLetterOptions) match(d deadLetter) bool {
 }
 
 func openDeadLetters(o deadLetterOptions) (sarama.Client, []deadLetter, error) {
-	client, err := sarama.NewClient(o.brokers, saramaConfig("dsmfctl-deadletter", o.security))
+	cfg := saramaConfig("dsmfctl-deadletter", o.security)
+	cfg.Producer.Partitioner = replayPartitioner
+	client, err := sarama.NewClient(o.brokers, cfg)
 	if err != nil {
 		return nil, nil, connectError(o.brokers, o.security, err)
 	}
@@ -233,6 +276,8 @@ type deadLetterOut struct {
 	ID         string            `json:"id,omitempty"`
 	Key        string            `json:"key,omitempty"`
 	ValueBytes int               `json:"valueBytes"`
+	DLQID      string            `json:"dlqId,omitempty"`
+	Copies     []int64           `json:"copies,omitempty"` // offsets of the same dead letter written again
 	Stub       bool              `json:"stub,omitempty"`
 	ReplayedAt string            `json:"replayedAt,omitempty"`
 	Headers    map[string]string `json:"headers,omitempty"` // show
@@ -242,7 +287,7 @@ type deadLetterOut struct {
 func deadLetterJSON(d deadLetter, full bool) deadLetterOut {
 	out := deadLetterOut{Offset: d.Offset, Partition: d.Partition, Timestamp: d.Timestamp.UTC().Format(time.RFC3339Nano),
 		Code: d.header(contracts.HeaderDLQCode), Type: d.header("ce_type"), ID: d.header("ce_id"), Key: d.Key,
-		ValueBytes: len(d.Value), Stub: d.stub(), ReplayedAt: d.replayedAt}
+		ValueBytes: len(d.Value), DLQID: d.header(contracts.HeaderDLQID), Copies: d.copies, Stub: d.stub(), ReplayedAt: d.replayedAt}
 	if t := d.header(contracts.HeaderDLQTopic); t != "" {
 		out.Source = t + "/" + d.header(contracts.HeaderDLQPartition) + "/" + d.header(contracts.HeaderDLQOffset)
 	}
@@ -264,6 +309,9 @@ func deadLetterLine(d deadLetter, colour bool) string {
 	var marks []string
 	if j.Stub {
 		marks = append(marks, p.paint(ansiYellow, "stub"))
+	}
+	if len(j.Copies) > 0 {
+		marks = append(marks, p.paint(ansiYellow, fmt.Sprintf("copies %d", len(j.Copies)+1)))
 	}
 	if j.ReplayedAt != "" {
 		marks = append(marks, p.paint(ansiGreen, "replayed "+j.ReplayedAt))
@@ -300,18 +348,27 @@ func listDeadLetters(e *env, o deadLetterOptions) error {
 	return nil
 }
 
+// findLetters returns the dead letters at offsets, each once: the offset of
+// any copy names its dead letter.
 func findLetters(letters []deadLetter, offsets []int64) ([]deadLetter, error) {
-	byOffset := map[int64]deadLetter{}
-	for _, d := range letters {
-		byOffset[d.Offset] = d
+	byOffset := map[int64]int{}
+	for i, d := range letters {
+		byOffset[d.Offset] = i
+		for _, c := range d.copies {
+			byOffset[c] = i
+		}
 	}
 	out := make([]deadLetter, 0, len(offsets))
+	chosen := map[int]bool{}
 	for _, off := range offsets {
-		d, ok := byOffset[off]
+		i, ok := byOffset[off]
 		if !ok {
 			return nil, fmt.Errorf("no dead letter at offset %d (a replay marker, or past the end)", off)
 		}
-		out = append(out, d)
+		if !chosen[i] {
+			chosen[i] = true
+			out = append(out, letters[i])
+		}
 	}
 	return out, nil
 }
@@ -366,6 +423,49 @@ func replayable(d deadLetter) error {
 	return nil
 }
 
+// replayPartitioner puts a replay marker on the partition it names (the
+// one read), and a re-driven command where its VÖEN key puts it (murmur2,
+// as the portal's producer does).
+func replayPartitioner(topic string) sarama.Partitioner {
+	if topic == contracts.TopicDeadLetter {
+		return sarama.NewManualPartitioner(topic)
+	}
+	return sarama.NewMurmur2Partitioner(topic)
+}
+
+// errReplayLost is a replay that another one, at the same time, got first.
+var errReplayLost = errors.New("replayed by another operator at the same time")
+
+// claimReplay writes the marker of d on the partition read, reads the
+// partition again and returns nil only if that marker is the first for d:
+// of two replays at once, exactly one goes on.
+func claimReplay(e *env, client sarama.Client, producer sarama.SyncProducer, d deadLetter) error {
+	marker := &sarama.ProducerMessage{Topic: contracts.TopicDeadLetter, Partition: d.Partition, Headers: []sarama.RecordHeader{
+		{Key: []byte(contracts.HeaderDLQReplayOf), Value: []byte(d.id)},
+		{Key: []byte(contracts.HeaderDLQReplayedAt), Value: []byte(e.now().UTC().Format(time.RFC3339))},
+	}}
+	if d.Key != "" {
+		marker.Key = sarama.StringEncoder(d.Key)
+	}
+	p, off, err := producer.SendMessage(marker)
+	if err != nil {
+		return fmt.Errorf("record the replay of offset %d: %w", d.Offset, err)
+	}
+	if p != d.Partition {
+		return fmt.Errorf("the replay marker of offset %d went to partition %d, not %d", d.Offset, p, d.Partition)
+	}
+	letters, err := readDeadLetters(client, d.Partition)
+	if err != nil {
+		return fmt.Errorf("replay of offset %d recorded, not sent; reading the markers again: %w", d.Offset, err)
+	}
+	for _, again := range letters {
+		if again.id == d.id && again.markedAt != off {
+			return fmt.Errorf("%w offset %d: %w (its marker at %d is first)", errCannotReplay, d.Offset, errReplayLost, again.markedAt)
+		}
+	}
+	return nil
+}
+
 func replayDeadLetters(e *env, o deadLetterOptions, offsets []int64) error {
 	client, letters, err := openDeadLetters(o)
 	if err != nil {
@@ -388,17 +488,13 @@ func replayDeadLetters(e *env, o deadLetterOptions, offsets []int64) error {
 	defer producer.Close()
 	for _, d := range chosen {
 		ref := letterRef(d.record)
+		if o.beforeMarker != nil {
+			o.beforeMarker()
+		}
 		// The marker first: a replay happens at most once, even if the
 		// re-drive below fails (then say so, and the operator sends it).
-		marker := &sarama.ProducerMessage{Topic: contracts.TopicDeadLetter, Partition: d.Partition, Headers: []sarama.RecordHeader{
-			{Key: []byte(contracts.HeaderDLQReplayOf), Value: []byte(ref)},
-			{Key: []byte(contracts.HeaderDLQReplayedAt), Value: []byte(e.now().UTC().Format(time.RFC3339))},
-		}}
-		if d.Key != "" {
-			marker.Key = sarama.StringEncoder(d.Key)
-		}
-		if _, _, err := producer.SendMessage(marker); err != nil {
-			return fmt.Errorf("record the replay of %s: %w", ref, err)
+		if err := claimReplay(e, client, producer, d); err != nil {
+			return err
 		}
 		cmd := &sarama.ProducerMessage{Topic: d.header(contracts.HeaderDLQTopic), Value: sarama.ByteEncoder(d.Value)}
 		if d.Key != "" {
