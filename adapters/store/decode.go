@@ -12,11 +12,15 @@ import (
 // Fast paths of the fold's decoding. A rebuild decodes millions of records,
 // nearly all of them plain: binary content mode with lower-case headers, and
 // flat JSON whose strings have no escapes. For those, the paths below read
-// what the fold needs without building maps or using reflection. They
-// accept a record only when contracts.DecodeEnvelope and encoding/json
-// would read it the same way, and hand anything else (structured mode,
-// unusual headers, escapes, unknown or mis-cased fields, errors) to them, so
-// what is folded, skipped or counted as undecodable does not change.
+// what the fold needs without building maps, using reflection or copying
+// strings. They accept a record only when contracts.DecodeEnvelope and
+// encoding/json would read it the same way, and hand anything else
+// (structured mode, unusual headers, escapes, unknown or mis-cased fields,
+// errors) to them, so what is folded, skipped or counted as undecodable
+// does not change. Events, which are not flat, are read by go-json
+// (eventdecode.go); reference records stay here because go-json's copies
+// of their strings cost the fold of the registers about a quarter more CPU
+// (docs/decisions/json-decoders.md).
 
 // envelopeOf returns the record's type and data as DecodeEnvelope would.
 func envelopeOf(r Record) (typ string, data []byte, err error) {
