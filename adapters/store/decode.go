@@ -1,6 +1,7 @@
 package store
 
 import (
+	"reflect"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -12,11 +13,15 @@ import (
 // Fast paths of the fold's decoding. A rebuild decodes millions of records,
 // nearly all of them plain: binary content mode with lower-case headers, and
 // flat JSON whose strings have no escapes. For those, the paths below read
-// what the fold needs without building maps or using reflection. They
-// accept a record only when contracts.DecodeEnvelope and encoding/json
-// would read it the same way, and hand anything else (structured mode,
-// unusual headers, escapes, unknown or mis-cased fields, errors) to them, so
-// what is folded, skipped or counted as undecodable does not change.
+// what the fold needs without building maps, using reflection or copying
+// strings. They accept a record only when contracts.DecodeEnvelope and
+// encoding/json would read it the same way, and hand anything else
+// (structured mode, unusual headers, escapes, unknown or mis-cased fields,
+// errors) to them, so what is folded, skipped or counted as undecodable
+// does not change. Events, which are not flat, are read by go-json
+// (eventdecode.go); reference records stay here because go-json's copies
+// of their strings cost the fold of the registers about a quarter more CPU
+// (docs/decisions/json-decoders.md).
 
 // envelopeOf returns the record's type and data as DecodeEnvelope would.
 func envelopeOf(r Record) (typ string, data []byte, err error) {
@@ -203,105 +208,79 @@ func setTime(t *time.Time, content []byte) bool {
 // record is encoded as a row (row.go), which copies what it keeps.
 func alias(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
-// decodeInsurer reads an insurer's record as decode[contracts.Insurer] does.
+// flatField is where a member of a flat record goes: the member name of
+// its json tag (the contract's, spelled once, in its struct tag) and the
+// offset of its field, a string or a time.Time.
+type flatField struct {
+	name   string
+	offset uintptr
+	time   bool
+}
+
+// flatFieldsOf reads T's fields, in order; T may have only string and
+// time.Time fields with plain json names (TestFlatDecodeMatchesEncodingJSON
+// reads each reference type).
+func flatFieldsOf[T any]() []flatField {
+	var ff []flatField
+	t := reflect.TypeFor[T]()
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "" || name == "-" || !f.IsExported() || f.Anonymous {
+			panic("store: flat record " + t.String() + " has a field without a plain json name: " + f.Name)
+		}
+		switch f.Type {
+		case reflect.TypeFor[string](), reflect.TypeFor[time.Time]():
+			ff = append(ff, flatField{name, f.Offset, f.Type != reflect.TypeFor[string]()})
+		default:
+			panic("store: flat record " + t.String() + " has a field neither string nor time: " + f.Name)
+		}
+	}
+	return ff
+}
+
+var (
+	insurerFields  = flatFieldsOf[contracts.Insurer]()
+	insuredFields  = flatFieldsOf[contracts.InsuredPerson]()
+	documentFields = flatFieldsOf[contracts.IdentityDocument]()
+)
+
+// decodeFlat reads a flat record of type T (fields ff) as decode[T] does:
+// the flat reader when it can, else encoding/json. Members come in the
+// order of the fields as a rule, so the next field is tried first.
+func decodeFlat[T any](ff []flatField, data []byte) (T, error) {
+	var v T
+	base := unsafe.Pointer(&v)
+	next := 0
+	if flatObject(data, func(name, value []byte) bool {
+		i := next
+		if i >= len(ff) || ff[i].name != string(name) {
+			for i = 0; i < len(ff) && ff[i].name != string(name); i++ {
+			}
+			if i == len(ff) {
+				return false
+			}
+		}
+		next = i + 1
+		if ff[i].time {
+			return setTime((*time.Time)(unsafe.Add(base, ff[i].offset)), value)
+		}
+		*(*string)(unsafe.Add(base, ff[i].offset)) = alias(value)
+		return true
+	}) {
+		return v, nil
+	}
+	return decode[T](data)
+}
+
 func decodeInsurer(data []byte) (contracts.Insurer, error) {
-	var v contracts.Insurer
-	if flatObject(data, func(name, value []byte) bool {
-		switch string(name) {
-		case "voen":
-			v.VOEN = alias(value)
-		case "accountNumber":
-			v.AccountNumber = alias(value)
-		case "fullName":
-			v.FullName = alias(value)
-		case "type":
-			v.Type = alias(value)
-		case "responsiblePerson":
-			v.ResponsiblePerson = alias(value)
-		case "officeCode":
-			v.OfficeCode = alias(value)
-		case "officeName":
-			v.OfficeName = alias(value)
-		case "updatedAt":
-			return setTime(&v.UpdatedAt, value)
-		default:
-			return false
-		}
-		return true
-	}) {
-		return v, nil
-	}
-	return decode[contracts.Insurer](data)
+	return decodeFlat[contracts.Insurer](insurerFields, data)
 }
 
-// decodeInsured reads an insured person's record as
-// decode[contracts.InsuredPerson] does.
 func decodeInsured(data []byte) (contracts.InsuredPerson, error) {
-	var v contracts.InsuredPerson
-	if flatObject(data, func(name, value []byte) bool {
-		switch string(name) {
-		case "ssn":
-			v.SSN = alias(value)
-		case "fin":
-			v.FIN = alias(value)
-		case "ssnDate":
-			v.SSNDate = alias(value)
-		case "certificateStatus":
-			v.CertificateStatus = alias(value)
-		case "insurerVoen":
-			v.InsurerVOEN = alias(value)
-		case "updatedAt":
-			return setTime(&v.UpdatedAt, value)
-		default:
-			return false
-		}
-		return true
-	}) {
-		return v, nil
-	}
-	return decode[contracts.InsuredPerson](data)
+	return decodeFlat[contracts.InsuredPerson](insuredFields, data)
 }
 
-// decodeDocument reads an identity document's record as
-// decode[contracts.IdentityDocument] does.
 func decodeDocument(data []byte) (contracts.IdentityDocument, error) {
-	var v contracts.IdentityDocument
-	if flatObject(data, func(name, value []byte) bool {
-		switch string(name) {
-		case "fin":
-			v.FIN = alias(value)
-		case "documentType":
-			v.DocumentType = alias(value)
-		case "documentNumber":
-			v.DocumentNumber = alias(value)
-		case "surname":
-			v.Surname = alias(value)
-		case "name":
-			v.Name = alias(value)
-		case "patronymic":
-			v.Patronymic = alias(value)
-		case "gender":
-			v.Gender = alias(value)
-		case "citizenship":
-			v.Citizenship = alias(value)
-		case "birthPlace":
-			v.BirthPlace = alias(value)
-		case "birthDate":
-			v.BirthDate = alias(value)
-		case "issuingAuthority":
-			v.IssuingAuthority = alias(value)
-		case "issueDate":
-			v.IssueDate = alias(value)
-		case "validUntil":
-			v.ValidUntil = alias(value)
-		case "updatedAt":
-			return setTime(&v.UpdatedAt, value)
-		default:
-			return false
-		}
-		return true
-	}) {
-		return v, nil
-	}
-	return decode[contracts.IdentityDocument](data)
+	return decodeFlat[contracts.IdentityDocument](documentFields, data)
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"reflect"
 	"strings"
 	"testing"
@@ -35,6 +36,23 @@ func TestFlatDecodeMatchesEncodingJSON(t *testing.T) {
 		`{"fin":"A","updatedAt":"2026-03-02T09:00:00.123456789Z"}`,
 		`{"fin":"A","updatedAt":"2026-13-02T09:00:00Z"}`,
 		`{"fin":"A","updatedAt":null}`,
+		`{"updatedAt":"2026-03-02T09:00:00Z","validUntil":"2029-05-20","fin":"A","surname":"B","fin":"C"}`, // out of order
+	}
+	// Every field of each type, as the contract's tags name it.
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	for _, v := range []any{
+		contracts.Insurer{VOEN: "1", AccountNumber: "2", FullName: "3", Type: "4", ResponsiblePerson: "5", OfficeCode: "6",
+			OfficeName: "7", UpdatedAt: at},
+		contracts.InsuredPerson{SSN: "1", FIN: "2", SSNDate: "3", CertificateStatus: "4", InsurerVOEN: "5", UpdatedAt: at},
+		contracts.IdentityDocument{FIN: "1", DocumentType: "2", DocumentNumber: "3", Surname: "4", Name: "5", Patronymic: "6",
+			Gender: "7", Citizenship: "8", BirthPlace: "9", BirthDate: "10", IssuingAuthority: "11", IssueDate: "12",
+			ValidUntil: "13", UpdatedAt: at},
+	} {
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs = append(inputs, string(b))
 	}
 	for _, s := range inputs {
 		for _, data := range []string{s, strings.ReplaceAll(s, `"fin"`, `"voen"`), strings.ReplaceAll(s, `"fin"`, `"ssn"`)} {
