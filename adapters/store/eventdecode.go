@@ -4,39 +4,20 @@ import (
 	gojson "github.com/goccy/go-json"
 
 	"github.com/dsmf/ssc-adapter/contracts"
+	"github.com/dsmf/ssc-adapter/contracts/wire"
 )
 
 // decodeEventFast decodes the payload of an event of type typ with
-// go-json (see decode.go); ok is false when it did not read, and then
-// encoding/json has to.
+// go-json (see decode.go) into the Go type the registry of event types
+// names; ok is false when it did not read, and then encoding/json has to.
 func decodeEventFast(typ string, data []byte) (payload any, meta contracts.EventMeta, ok bool) {
-	switch typ {
-	case contracts.TypeSessionOpened:
-		return eventOf[contracts.SessionOpened](data)
-	case contracts.TypeSessionClosed:
-		return eventOf[contracts.SessionClosed](data)
-	case contracts.TypeGrantCreated:
-		return eventOf[contracts.GrantCreated](data)
-	case contracts.TypeGrantRevoked:
-		return eventOf[contracts.GrantRevoked](data)
-	case contracts.TypeDraftSaved:
-		return eventOf[contracts.DraftSaved](data)
-	case contracts.TypeApplicationSubmitted:
-		return eventOf[contracts.ApplicationSubmitted](data)
-	case contracts.TypeDraftDeleted:
-		return eventOf[contracts.DraftDeleted](data)
-	case contracts.TypeApplicationStatusMoved:
-		return eventOf[contracts.ApplicationStatusChanged](data)
-	case contracts.TypeCommandRejected:
-		return eventOf[contracts.CommandRejected](data)
-	}
-	return nil, contracts.EventMeta{}, false
-}
-
-func eventOf[T interface{ Meta() contracts.EventMeta }](data []byte) (any, contracts.EventMeta, bool) {
-	var e T
-	if gojson.Unmarshal(data, &e) != nil {
+	v, err := wire.DecodeEventWith(gojson.Unmarshal, typ, data)
+	if err != nil {
 		return nil, contracts.EventMeta{}, false
 	}
-	return e, e.Meta(), true
+	e, ok := v.(interface{ Meta() contracts.EventMeta })
+	if !ok {
+		return nil, contracts.EventMeta{}, false
+	}
+	return v, e.Meta(), true
 }

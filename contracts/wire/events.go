@@ -26,15 +26,15 @@ var eventTypes = map[string]eventType{
 
 // eventType decodes one type's data and reads it as a domain event.
 type eventType struct {
-	decode   func(data []byte) (any, error)
+	decode   func(unmarshal Unmarshal, data []byte) (any, error)
 	toDomain func(v any) (domain.Event, bool)
 }
 
 func eventOf[T any](from func(T) domain.Event) eventType {
 	return eventType{
-		decode: func(data []byte) (any, error) {
+		decode: func(unmarshal Unmarshal, data []byte) (any, error) {
 			var v T
-			err := json.Unmarshal(data, &v)
+			err := unmarshal(data, &v)
 			return v, err
 		},
 		toDomain: func(v any) (domain.Event, bool) {
@@ -59,14 +59,23 @@ func EventTypes() []string {
 	return out
 }
 
+// Unmarshal decodes JSON into the value v points to, as json.Unmarshal does.
+type Unmarshal func(data []byte, v any) error
+
 // DecodeEvent reads an event's data, with encoding/json, into the
 // contract's Go type of its type.
 func DecodeEvent(typ string, data []byte) (any, error) {
+	return DecodeEventWith(json.Unmarshal, typ, data)
+}
+
+// DecodeEventWith is DecodeEvent with another JSON decoder (the fold's
+// faster one), so that which Go type a type decodes into is said here only.
+func DecodeEventWith(unmarshal Unmarshal, typ string, data []byte) (any, error) {
 	e, ok := eventTypes[typ]
 	if !ok {
 		return nil, fmt.Errorf("%w %q", ErrUnknownEvent, typ)
 	}
-	return e.decode(data)
+	return e.decode(unmarshal, data)
 }
 
 // EventFromWire reads a decoded event of type typ (a value of the contract's
