@@ -305,19 +305,30 @@ func (h *Harness) Request(c Command) Reply {
 // WaitReply waits for the reply to a command id.
 func (h *Harness) WaitReply(commandID string) Reply {
 	h.t.Helper()
-	r, ok := h.Client.Wait(contracts.TopicReplies, h.opts.Timeout, func(r Received) bool {
-		return r.Envelope.Extension(contracts.ExtensionCorrelationID) == commandID
-	})
-	if !ok {
-		h.t.Fatalf("testkit: no reply to command %s on %s within %s", commandID, contracts.TopicReplies, h.opts.Timeout)
-	}
-	return Reply{r}
+	return h.waitAnswer(contracts.TopicReplies, commandID)
 }
 
 // Replies returns every reply seen for a command id.
 func (h *Harness) Replies(commandID string) []Reply {
+	return h.answers(contracts.TopicReplies, commandID)
+}
+
+// waitAnswer waits for the answer to a command id on a replies topic.
+func (h *Harness) waitAnswer(topic, commandID string) Reply {
+	h.t.Helper()
+	r, ok := h.Client.Wait(topic, h.opts.Timeout, func(r Received) bool {
+		return r.Envelope.Extension(contracts.ExtensionCorrelationID) == commandID
+	})
+	if !ok {
+		h.t.Fatalf("testkit: no answer to command %s on %s within %s", commandID, topic, h.opts.Timeout)
+	}
+	return Reply{r}
+}
+
+// answers returns every answer seen for a command id on a replies topic.
+func (h *Harness) answers(topic, commandID string) []Reply {
 	var out []Reply
-	for _, r := range h.Client.All(contracts.TopicReplies, func(r Received) bool {
+	for _, r := range h.Client.All(topic, func(r Received) bool {
 		return r.Envelope.Extension(contracts.ExtensionCorrelationID) == commandID
 	}) {
 		out = append(out, Reply{r})
