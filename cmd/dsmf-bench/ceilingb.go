@@ -4,11 +4,9 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"text/tabwriter"
 	"time"
 
 	"github.com/IBM/sarama"
@@ -68,15 +66,7 @@ func runCeilingB(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	var rates []float64
-	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "run\tcommands\tseconds\tcommands/s\t\n")
-	for i, r := range runs {
-		rates = append(rates, r.rate())
-		fmt.Fprintf(tw, "%d\t%d\t%.2f\t%.0f\t\n", i+1, r.messages, r.took.Seconds(), r.rate())
-	}
-	fmt.Fprintf(tw, "median\t\t\t%.0f\t\n", medianOf(rates))
-	return tw.Flush()
+	return printRuns(runs, "commands", "commands/s")
 }
 
 // measureCeilingB fills the command topic once and handles it o.Runs times,

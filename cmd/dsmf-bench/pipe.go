@@ -56,9 +56,14 @@ func runPipe(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	return printRuns(runs, "messages", "msg/s")
+}
+
+// printRuns prints each run of a pipe-shaped measurement and their median.
+func printRuns(runs []pipeRun, what, rate string) error {
 	var rates []float64
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "run\tmessages\tseconds\tmsg/s\t\n")
+	fmt.Fprintf(tw, "run\t%s\tseconds\t%s\t\n", what, rate)
 	for i, r := range runs {
 		rates = append(rates, r.rate())
 		fmt.Fprintf(tw, "%d\t%d\t%.2f\t%.0f\t\n", i+1, r.messages, r.took.Seconds(), r.rate())
