@@ -3,6 +3,7 @@ package service_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -252,24 +253,28 @@ func (p *principalClient) produce(topic string, env contracts.Envelope) error {
 	return err
 }
 
-// read fetches from partition 0 of a topic, without a group.
+// read fetches from partition 0 of a topic, without a group, and returns
+// the broker's verdict: the error of the metadata or of the fetch's answer
+// for that partition (nil when the principal may read it).
 func (p *principalClient) read(topic string) error {
-	consumer, err := sarama.NewConsumerFromClient(p.client)
+	leader, err := p.client.Leader(topic, 0)
 	if err != nil {
 		return err
 	}
-	defer consumer.Close()
-	pc, err := consumer.ConsumePartition(topic, 0, sarama.OffsetOldest)
+	req := &sarama.FetchRequest{Version: 4, MaxWaitTime: 10, MinBytes: 1, MaxBytes: 1 << 20}
+	req.AddBlock(topic, 0, 0, 1<<20, -1)
+	resp, err := leader.Fetch(req)
 	if err != nil {
 		return err
 	}
-	defer pc.Close()
-	select {
-	case err := <-pc.Errors():
-		return err
-	case <-time.After(500 * time.Millisecond):
-		return nil
+	block := resp.GetBlock(topic, 0)
+	if block == nil {
+		return fmt.Errorf("fetch %s: no answer for partition 0", topic)
 	}
+	if block.Err != sarama.ErrNoError {
+		return block.Err
+	}
+	return nil
 }
 
 // joinOnce tries to join a consumer group and returns the first error.
