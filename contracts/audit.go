@@ -57,6 +57,10 @@ type AuditRecord struct {
 	SourceTopic     string `json:"sourceTopic"`
 	SourcePartition int32  `json:"sourcePartition"`
 	SourceOffset    int64  `json:"sourceOffset"`
+	// DeadLetterID is the dead letter's dlq_id (DeadLetterID) when the
+	// command went to TopicDeadLetter (dead-lettered or failed): the line
+	// that joins the trail to `dsmfctl deadletter`.
+	DeadLetterID string `json:"dlqId,omitempty"`
 }
 
 // Outcomes of an audited command.

@@ -194,7 +194,8 @@ func goFixtures() []goFixture {
 
 		{c.TypeAudit, c.AuditRecord{CommandID: fxCommand, CommandType: c.TypeGrantCreate, InsurerVOEN: fxVOEN,
 			SessionID: fxSession, Role: c.RoleDelegate, PrincipalKind: c.AuditPrincipalPortal, Outcome: c.AuditRefused,
-			Code: "OWNER_ONLY", At: fxAt, SourceTopic: c.TopicPortalCommands, SourcePartition: 3, SourceOffset: 1207}, nil},
+			Code: "OWNER_ONLY", At: fxAt, SourceTopic: c.TopicPortalCommands, SourcePartition: 3, SourceOffset: 1207},
+			[]string{"DeadLetterID"}}, // refused, so no dead letter: the schema forbids dlqId
 
 		{c.TypeInsurer, c.Insurer{VOEN: fxVOEN, AccountNumber: "9819854215", FullName: fxProfile().FullName,
 			Type: c.InsurerNaturalPerson, ResponsiblePerson: fxProfile().ResponsiblePerson, OfficeCode: "188",

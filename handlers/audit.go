@@ -100,6 +100,9 @@ func (h *Handler) auditRecord(in Inbound, cmd *command, typ, outcome string) (co
 		rec.PrincipalKind = contracts.AuditPrincipalBackOffice
 	}
 	rec.Outcome, rec.Code = auditOutcome(decoded, outcome)
+	if rec.Outcome == contracts.AuditDeadLettered || rec.Outcome == contracts.AuditFailed {
+		rec.DeadLetterID = contracts.DeadLetterID(in.Topic, in.Partition, in.Offset)
+	}
 
 	var id string
 	var head struct {

@@ -186,13 +186,17 @@ func TestEveryCommandLeavesOneAuditRecord(t *testing.T) {
 			continue
 		}
 		rec := recs[0]
+		var dlqID string
+		if w.outcome == contracts.AuditDeadLettered {
+			dlqID = contracts.DeadLetterID(w.topic, rec.SourcePartition, rec.SourceOffset)
+		}
 		principal := contracts.AuditPrincipalPortal
 		if w.topic == contracts.TopicBackOfficeCommands {
 			principal = contracts.AuditPrincipalBackOffice
 		}
 		assert.Equal(t, contracts.AuditRecord{CommandID: id, CommandType: w.typ, InsurerVOEN: w.voen, SessionID: w.session,
 			Role: w.role, PrincipalKind: principal, Outcome: w.outcome, Code: w.code, At: rec.At, SourceTopic: w.topic,
-			SourcePartition: rec.SourcePartition, SourceOffset: rec.SourceOffset}, rec, "command %s (%s)", id, w.typ)
+			SourcePartition: rec.SourcePartition, SourceOffset: rec.SourceOffset, DeadLetterID: dlqID}, rec, "command %s (%s)", id, w.typ)
 		assert.False(t, rec.At.IsZero())
 	}
 	// The repeat carries the recorded outcome and decision time; deduplicated
@@ -218,9 +222,10 @@ func TestEveryCommandLeavesOneAuditRecord(t *testing.T) {
 	rec := auditOf(t, noID)
 	assert.Equal(t, contracts.AuditRecord{InsurerVOEN: voen, PrincipalKind: contracts.AuditPrincipalPortal,
 		Outcome: contracts.AuditDeadLettered, Code: "MALFORMED_MESSAGE", At: rec.At, SourceTopic: contracts.TopicPortalCommands,
-		SourcePartition: rec.SourcePartition, SourceOffset: rec.SourceOffset}, rec)
+		SourcePartition: rec.SourcePartition, SourceOffset: rec.SourceOffset, DeadLetterID: rec.DeadLetterID}, rec)
 	dl, found := h.Client.Wait(contracts.TopicDeadLetter, timeout, func(r testkit.Received) bool { return string(r.Raw) == noEnvelope })
 	require.True(t, found)
+	assert.Equal(t, header(dl, handlers.HeaderDLQID), rec.DeadLetterID, "the audit record names its dead letter")
 	assert.Equal(t, strconv.Itoa(int(rec.SourcePartition)), header(dl, handlers.HeaderDLQPartition))
 	assert.Equal(t, strconv.FormatInt(rec.SourceOffset, 10), header(dl, handlers.HeaderDLQOffset))
 

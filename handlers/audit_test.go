@@ -111,6 +111,9 @@ func TestAuditPermanentFailureIsFailed(t *testing.T) {
 			assert.Equal(t, s.ID, rec.SessionID)
 			assert.Equal(t, contracts.RoleOwner, rec.Role)
 			assert.Equal(t, testkit.Insurer.VOEN, rec.InsurerVOEN)
+			in := inbound(t, submit)
+			assert.Equal(t, contracts.DeadLetterID(in.Topic, in.Partition, in.Offset), rec.DeadLetterID,
+				"the record names the dead letter the failure wrote")
 		})
 	}
 }
@@ -178,6 +181,9 @@ func TestAuditRecordsOfIntake(t *testing.T) {
 			got.At = c.want.At
 			c.want.PrincipalKind, c.want.SourceTopic = contracts.AuditPrincipalPortal, contracts.TopicPortalCommands
 			c.want.SourcePartition, c.want.SourceOffset = c.in.Partition, c.in.Offset
+			if c.want.Outcome == contracts.AuditDeadLettered {
+				c.want.DeadLetterID = contracts.DeadLetterID(c.in.Topic, c.in.Partition, c.in.Offset)
+			}
 			assert.Equal(t, c.want, got)
 			raw := log.on(contracts.TopicAudit)[before]
 			for _, pii := range []string{emp.Document.FIN, emp.Document.Surname, emp.Insured.SSN, testkit.DirectorFIN, testkit.DirectorCard} {
